@@ -1,0 +1,1 @@
+"""booking: see README.md for what this package does."""

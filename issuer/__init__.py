@@ -1,0 +1,1 @@
+"""issuer: see README.md for what this package does."""

@@ -1,0 +1,1 @@
+"""profiles: see README.md for what this package does."""

@@ -1,0 +1,1 @@
+"""trust_list: see README.md for what this package does."""

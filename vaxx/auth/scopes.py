@@ -1,0 +1,16 @@
+"""The scopes a client may hold; each protects one family of endpoints."""
+
+from enum import StrEnum
+
+
+class Scope(StrEnum):
+    ADMIN = "admin"
+    """Manage API clients and read the audit log."""
+    ISSUER = "issuer"
+    """Issue, re-issue and revoke certificates."""
+    VERIFIER = "verifier"
+    """Use the online verification endpoint."""
+    BOOKING_STAFF = "booking-staff"
+    """Site staff: stock, slots, check-in and administered doses."""
+    AVAILABILITY_SOURCE = "availability-source"
+    """Partner systems pushing their own availability."""

@@ -1,0 +1,29 @@
+"""First-start preparation shared by ``vaxx serve`` and the tests that start a server.
+
+Refuses unsafe production settings, creates the data directory owner-only and applies
+migrations. Domain packages that need state on disk (signing keys) hook in here.
+"""
+
+from __future__ import annotations
+
+from vaxx import db
+from vaxx.errors import ConfigurationError
+from vaxx.settings import Settings
+
+
+def prepare(settings: Settings) -> None:
+    problems = settings.production_problems()
+    if problems:
+        raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    db.upgrade(settings.resolved_database_url)
+
+
+def banner(settings: Settings, host: str, port: int) -> str:
+    return "\n".join(
+        [
+            f"vaxx {settings.env} server on http://{host}:{port} (API docs: /docs)",
+            f"state: {settings.data_dir.resolve()}",
+            "admin token: vaxx clients create --name admin --scope admin --print-token",
+        ]
+    )

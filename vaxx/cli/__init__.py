@@ -1,0 +1,33 @@
+"""The ``vaxx`` command: one sub-command group per module (serve, db, clients, ...).
+
+Errors print one line to stderr and exit with the error's ``exit_code``; never a
+traceback for a problem the user can fix.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from vaxx.cli import clients, db, serve
+from vaxx.errors import VaxxError
+
+app = typer.Typer(
+    name="vaxx",
+    help="Issue and verify signed FHIR vaccination and test certificates.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("serve")(serve.serve)
+app.add_typer(db.app, name="db")
+app.add_typer(clients.app, name="clients")
+
+
+def main() -> None:
+    try:
+        app()
+    except VaxxError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        sys.exit(exc.exit_code)

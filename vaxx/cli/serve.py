@@ -1,0 +1,33 @@
+"""``vaxx serve``: prepare the data dir and database, then run the HTTP server."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from vaxx import bootstrap, logs
+from vaxx.cli import _context
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
+) -> None:
+    """Start the server (migrations and, in development, keys are prepared first)."""
+    config = _context.settings()
+    logs.configure(json_format=config.json_logs, level=config.log_level)
+    bootstrap.prepare(config)
+    typer.echo(bootstrap.banner(config, host, port), err=True)
+    uvicorn.run(
+        "vaxx.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+    )

@@ -1,0 +1,10 @@
+"""Import every table so Alembic and the app see the whole schema.
+
+Each domain declares its tables in its own ``models.py``; this module is the one
+place that gathers them onto :data:`vaxx.db.Base.metadata`.
+"""
+
+from vaxx.audit import AuditEvent
+from vaxx.auth.models import ApiClient
+
+__all__ = ["ApiClient", "AuditEvent"]

@@ -1,0 +1,68 @@
+"""Service settings from ``VAXX_*`` environment variables and an optional ``.env`` file.
+
+Defaults give a working development server with nothing else to run: state lives in
+``./vaxx-data`` (a SQLite file and generated development keys). Production mode
+refuses those defaults (see :meth:`Settings.production_problems`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_KEY_PASSPHRASE = "vaxx-development-key-passphrase"  # noqa: S105 - a marked default
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VAXX_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Path("vaxx-data")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default is SQLite in the data dir. "
+        "PostgreSQL: postgresql+psycopg://user@host/db",
+    )
+    key_passphrase: SecretStr = SecretStr(DEVELOPMENT_KEY_PASSPHRASE)
+    max_body_bytes: int = 1024 * 1024
+    max_json_depth: int = 64
+    log_format: Literal["auto", "json", "text"] = "auto"
+    log_level: str = "INFO"
+    issuing_country: str = "TW"
+    issuer_name: str = "Centers for Disease Control, Ministry of Health and Welfare"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'vaxx.sqlite3').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def json_logs(self) -> bool:
+        if self.log_format == "auto":
+            return self.env == "production"
+        return self.log_format == "json"
+
+    def production_problems(self) -> list[str]:
+        """Why these settings must not run in production (empty when they may)."""
+        if self.env != "production":
+            return []
+        problems = []
+        if self.is_sqlite:
+            problems.append("VAXX_DATABASE_URL must point at PostgreSQL, not SQLite")
+        if self.key_passphrase.get_secret_value() == DEVELOPMENT_KEY_PASSPHRASE:
+            problems.append("VAXX_KEY_PASSPHRASE is the development default; set a real one")
+        return problems
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""wallet_api: see README.md for what this package does."""
