@@ -1,22 +1,39 @@
-"""What every CLI command needs: settings, a migrated database, the clock."""
+"""What every CLI command needs: settings and a migrated database."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from vaxx import db
-from vaxx.settings import Settings, get_settings
+from vaxx.settings import Settings
 
 CLI_ACTOR = "cli"
 
 
 def settings() -> Settings:
-    return get_settings()
+    """Read afresh on every command (the environment is the CLI's configuration)."""
+    return Settings()
 
 
-def migrated_sessionmaker(config: Settings) -> sessionmaker[Session]:
-    """Apply pending migrations, then hand out sessions (the CLI may be the first to run)."""
+@contextmanager
+def database(config: Settings) -> Iterator[sessionmaker[Session]]:
+    """Apply pending migrations (the CLI may be the first to run), hand out sessions, and
+    close every connection on the way out."""
     config.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     url = config.resolved_database_url
     db.upgrade(url)
-    return db.make_sessionmaker(db.make_engine(url))
+    engine = db.make_engine(url)
+    try:
+        yield db.make_sessionmaker(engine)
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def transaction(config: Settings) -> Iterator[Session]:
+    """One committed-or-nothing session on the configured database."""
+    with database(config) as factory, db.transaction(factory) as session:
+        yield session

@@ -11,7 +11,6 @@ from vaxx.auth import service
 from vaxx.auth.scopes import Scope
 from vaxx.cli import _context
 from vaxx.clock import system_clock
-from vaxx.db import transaction
 
 app = typer.Typer(help="API clients and their bearer tokens.", no_args_is_help=True)
 
@@ -31,7 +30,7 @@ def create(
     config = _context.settings()
     now = system_clock()
     expires_at = now + timedelta(days=expires_in_days) if expires_in_days else None
-    with transaction(_context.migrated_sessionmaker(config)) as session:
+    with _context.transaction(config) as session:
         new = service.create_client(
             session,
             name=name,
@@ -54,7 +53,7 @@ def list_() -> None:
     """List clients (id, name, scopes, state); tokens are never shown."""
     config = _context.settings()
     now = system_clock()
-    with transaction(_context.migrated_sessionmaker(config)) as session:
+    with _context.transaction(config) as session:
         for client in service.list_clients(session):
             state = "active" if client.is_active(now) else "inactive"
             typer.echo(
@@ -66,7 +65,7 @@ def list_() -> None:
 def revoke(client_id: Annotated[str, typer.Argument(help="The client's id")]) -> None:
     """Revoke a client's token at once."""
     config = _context.settings()
-    with transaction(_context.migrated_sessionmaker(config)) as session:
+    with _context.transaction(config) as session:
         client = service.revoke_client(
             session, client_id, now=system_clock(), actor=_context.CLI_ACTOR
         )

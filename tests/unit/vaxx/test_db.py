@@ -1,0 +1,28 @@
+"""Timezone-aware datetimes on every backend, and the SQLite file created owner-only."""
+
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from vaxx import db
+
+
+def test_utc_datetime_refuses_naive() -> None:
+    column = db.UTCDateTime()
+    with pytest.raises(ValueError, match="naive"):
+        column.process_bind_param(datetime(2026, 1, 1), None)  # noqa: DTZ001 - the point of the test
+
+
+def test_utc_datetime_restores_utc() -> None:
+    column = db.UTCDateTime()
+    restored = column.process_result_value(datetime(2026, 1, 1), None)  # noqa: DTZ001
+    assert restored == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_sqlite_file_is_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "state.sqlite3"
+    db.upgrade(f"sqlite:///{path}")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

@@ -1,0 +1,5 @@
+"""``python -m vaxx`` is the ``vaxx`` command."""
+
+from vaxx.cli import main
+
+main()
