@@ -4,6 +4,7 @@ Each domain declares its tables in its own ``models.py``; this module is the one
 place that gathers them onto :data:`vaxx.db.Base.metadata`.
 """
 
+import booking.models  # noqa: F401  (booking tables)
 from vaxx.audit import AuditEvent
 from vaxx.auth.models import ApiClient
 
