@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from vaxx.cli import clients, db, serve
+from vaxx.cli import clients, db, rules, serve
 from vaxx.errors import VaxxError
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app = typer.Typer(
 app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
 app.add_typer(clients.app, name="clients")
+app.add_typer(rules.app, name="rules")
 
 
 def main() -> None:

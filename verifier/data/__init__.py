@@ -1,0 +1,1 @@
+"""Package data: schemas, value sets and shipped rule sets (see SOURCE.md)."""
