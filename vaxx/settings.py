@@ -34,6 +34,21 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     issuing_country: str = "TW"
     issuer_name: str = "Centers for Disease Control, Ministry of Health and Welfare"
+    issuer_timezone: str = Field(default="Asia/Taipei", description="Local dates of records")
+    issuer_validity_days: dict[str, int] = Field(
+        default={"vaccination": 365, "test": 30, "recovery": 180},
+        description="Certificate lifetime (exp - iat) per type; never beyond the DSC's notAfter",
+    )
+    issuer_batch_max: int = Field(default=100, description="Bundles per batch request")
+    issuer_pdf_font: Path | None = Field(
+        default=None, description="CJK TTF for paper certificates; default: a known system font"
+    )
+    trust_list_key_dir: Path | None = Field(
+        default=None, description="Trust-list signer + anchor files; default <data_dir>/trust-list"
+    )
+    trust_list_lifetime_hours: int = Field(default=48, ge=1, description="Signed list lifetime")
+    trust_list_resign_hours: int = Field(default=12, ge=0, description="Re-sign when less is left")
+    trust_list_cache_seconds: int = Field(default=300, ge=0, description="Cache-Control max-age")
 
     @property
     def resolved_database_url(self) -> str:
