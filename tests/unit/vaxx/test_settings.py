@@ -44,6 +44,7 @@ def test_production_accepts_real_configuration(tmp_path: Path) -> None:
         data_dir=tmp_path,
         database_url="postgresql+psycopg://vaxx@db/vaxx",
         key_passphrase=SecretStr("a real passphrase from a vault"),
+        wallet_secret=SecretStr("another real secret from a vault, 32+ bytes long"),
     )
     assert settings.production_problems() == []
     assert settings.json_logs
