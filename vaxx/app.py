@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from trust_list.router import router as trust_list_router
 from vaxx import __version__, admin, health, problems
 from vaxx.clock import Clock, system_clock
 from vaxx.db import make_engine, make_sessionmaker
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     problems.install(app)
     app.include_router(health.router)
     app.include_router(admin.router)
+    app.include_router(trust_list_router)
 
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth

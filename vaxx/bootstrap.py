@@ -6,7 +6,9 @@ migrations. Domain packages that need state on disk (signing keys) hook in here.
 
 from __future__ import annotations
 
+from trust_list import setup as trust_list_setup
 from vaxx import db
+from vaxx.clock import system_clock
 from vaxx.errors import ConfigurationError
 from vaxx.settings import Settings
 
@@ -17,6 +19,7 @@ def prepare(settings: Settings) -> None:
         raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     db.upgrade(settings.resolved_database_url)
+    trust_list_setup.prepare(settings, system_clock())
 
 
 def banner(settings: Settings, host: str, port: int) -> str:

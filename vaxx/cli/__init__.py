@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from vaxx.cli import clients, db, rules, serve
+from vaxx.cli import clients, db, rules, serve, trust
 from vaxx.errors import VaxxError
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
 app.add_typer(clients.app, name="clients")
 app.add_typer(rules.app, name="rules")
+app.add_typer(trust.app, name="trust")
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Private plumbing of trust_list (wire encodings); not a public API."""

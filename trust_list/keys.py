@@ -1,0 +1,144 @@
+"""The trust-list signing key, its certificate, and the trust anchor verifiers pin.
+
+The signing key is separate from every DSC: it signs trust documents only. Files live
+in ``settings.trust_list_key_dir`` (default ``<data_dir>/trust-list``):
+``anchor.pem`` (the certificate verifiers pin), ``signer.pem`` (issued by the anchor),
+and the private keys ``signer.key.pem`` and ``anchor.key.pem``, PKCS#8 encrypted with
+``settings.key_passphrase`` and mode 0600. Development mode generates them at first
+start (:func:`ensure_development_keys`); production expects an operator to provide them
+(``vaxx trust init-keys`` makes a fresh set).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from trust_list._internal.files import write_atomic
+from trust_list.envelope import Signer
+from trust_list.errors import SigningKeyMissing
+from vaxx.settings import Settings
+
+ANCHOR_YEARS = 10
+SIGNER_YEARS = 2
+
+
+def key_dir(settings: Settings) -> Path:
+    return settings.trust_list_key_dir or settings.data_dir / "trust-list"
+
+
+def ensure_development_keys(settings: Settings, now: datetime) -> None:
+    """Create a development anchor and signer on first start (development mode only)."""
+    if settings.env == "development" and not (key_dir(settings) / "signer.key.pem").exists():
+        generate_keys(settings, now)
+
+
+def generate_keys(settings: Settings, now: datetime) -> x509.Certificate:
+    """Write a fresh anchor + signer pair; returns the anchor certificate to pin."""
+    passphrase = settings.key_passphrase.get_secret_value().encode()
+    directory = key_dir(settings)
+    anchor_key, signer_key = (
+        ec.generate_private_key(ec.SECP256R1()),
+        ec.generate_private_key(ec.SECP256R1()),
+    )
+    anchor = _anchor_certificate(anchor_key, settings.issuing_country, now)
+    signer = _signer_certificate(signer_key, anchor, anchor_key, now)
+    encryption = serialization.BestAvailableEncryption(passphrase)
+    for name, key in (("anchor", anchor_key), ("signer", signer_key)):
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+        )
+        write_atomic(directory / f"{name}.key.pem", pem)
+    write_atomic(
+        directory / "anchor.pem", anchor.public_bytes(serialization.Encoding.PEM), mode=0o644
+    )
+    write_atomic(
+        directory / "signer.pem", signer.public_bytes(serialization.Encoding.PEM), mode=0o644
+    )
+    return anchor
+
+
+def load_signer(settings: Settings) -> Signer:
+    directory = key_dir(settings)
+    try:
+        key = serialization.load_pem_private_key(
+            (directory / "signer.key.pem").read_bytes(),
+            settings.key_passphrase.get_secret_value().encode(),
+        )
+        certificate = x509.load_pem_x509_certificate((directory / "signer.pem").read_bytes())
+    except (OSError, ValueError, TypeError) as exc:
+        raise SigningKeyMissing(
+            f"trust-list signing key unusable in {directory}: {type(exc).__name__}"
+        ) from exc
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise SigningKeyMissing("the trust-list signing key must be an EC P-256 key")
+    return Signer(key=key, certificate=certificate)
+
+
+def load_anchor(settings: Settings) -> x509.Certificate:
+    path = key_dir(settings) / "anchor.pem"
+    try:
+        return x509.load_pem_x509_certificate(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise SigningKeyMissing(f"trust anchor unusable at {path}") from exc
+
+
+def _name(country: str, common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, country),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _usage(*, sign: bool, cert_sign: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(sign, False, False, False, False, cert_sign, cert_sign, False, False)
+
+
+def _anchor_certificate(
+    key: ec.EllipticCurvePrivateKey, country: str, now: datetime
+) -> x509.Certificate:
+    subject = _name(country, "vaxx trust-list anchor")
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=365 * ANCHOR_YEARS))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_usage(sign=False, cert_sign=True), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
+        .sign(key, hashes.SHA256())
+    )
+
+
+def _signer_certificate(
+    key: ec.EllipticCurvePrivateKey,
+    anchor: x509.Certificate,
+    anchor_key: ec.EllipticCurvePrivateKey,
+    now: datetime,
+) -> x509.Certificate:
+    country = anchor.subject.get_attributes_for_oid(NameOID.COUNTRY_NAME)[0].value
+    return (
+        x509.CertificateBuilder()
+        .subject_name(_name(str(country), "vaxx trust-list signer"))
+        .issuer_name(anchor.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=365 * SIGNER_YEARS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_usage(sign=True, cert_sign=False), critical=True)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(anchor_key.public_key()), False
+        )
+        .sign(anchor_key, hashes.SHA256())
+    )
