@@ -51,11 +51,11 @@ def from_dcc(payload: dict[str, Any]) -> dict[str, Any]:
     urls = _Urls(group["ci"])
     patient = _patient(payload)
     if "v" in payload:
-        entries = _vaccination(payload["v"][0], urls)
+        entries = _vaccination(_present(payload["v"][0]), urls)
     elif "t" in payload:
-        entries = _test(payload["t"][0], urls)
+        entries = _test(_present(payload["t"][0]), urls)
     else:
-        entries = _recovery(payload["r"][0], urls)
+        entries = _recovery(_present(payload["r"][0]), urls)
     return {
         "resourceType": "Bundle",
         "type": "collection",
@@ -84,8 +84,24 @@ def _coding(value_set_name: str, code: str) -> dict[str, str]:
     return {"system": system, "code": code}
 
 
+def fhir_birth_date(dob: str) -> str:
+    """Some issuers write an unknown month or day as ``00`` (``1963-00``), which the schema's
+    pattern lets through; FHIR says the same thing with a partial date (``1963``)."""
+    parts = dob.split("-")
+    while len(parts) > 1 and parts[-1] == "00":
+        parts.pop()
+    if len(parts) == 3 and parts[1] == "00":
+        parts = parts[:1]
+    return "-".join(parts)
+
+
+def _present(group: dict[str, Any]) -> dict[str, Any]:
+    """The fields that carry a value: FHIR has no empty strings, so ``"ma": ""`` is absent."""
+    return {key: value for key, value in group.items() if value != ""}
+
+
 def _patient(payload: dict[str, Any]) -> dict[str, Any]:
-    nam = payload["nam"]
+    nam = _present(payload["nam"])
     native: dict[str, Any] = {"use": "official"}
     if "fn" in nam:
         native["family"] = nam["fn"]
@@ -100,7 +116,7 @@ def _patient(payload: dict[str, Any]) -> dict[str, Any]:
     native["text"] = " ".join([readable.get("family", ""), *readable.get("given", [])]).strip()
     patient: dict[str, Any] = {"resourceType": "Patient", "name": [native, passport]}
     if payload.get("dob"):
-        patient["birthDate"] = payload["dob"]
+        patient["birthDate"] = fhir_birth_date(payload["dob"])
     return patient
 
 
