@@ -34,27 +34,62 @@ VACCINES: dict[str, Vaccine] = {
     v.code: v
     for v in (
         Vaccine(
-            "CoV AZ", "AstraZeneca Vaxzevria", "29061000087103", "EU/1/21/1529",
-            "ORG-100001699", "AstraZeneca AB", 10, 2, 56,
+            "CoV AZ",
+            "AstraZeneca Vaxzevria",
+            "29061000087103",
+            "EU/1/21/1529",
+            "ORG-100001699",
+            "AstraZeneca AB",
+            10,
+            2,
+            56,
         ),
         Vaccine(
-            "CoV Moderna", "Moderna Spikevax", "1119349007", "EU/1/20/1507",
-            "ORG-100031184", "Moderna Biotech Spain S.L.", 10, 2, 28,
+            "CoV Moderna",
+            "Moderna Spikevax",
+            "1119349007",
+            "EU/1/20/1507",
+            "ORG-100031184",
+            "Moderna Biotech Spain S.L.",
+            10,
+            2,
+            28,
         ),
         Vaccine(
-            "CoV BNT", "BioNTech Comirnaty", "1119349007", "EU/1/20/1528",
-            "ORG-100030215", "BioNTech Manufacturing GmbH", 6, 2, 21,
+            "CoV BNT",
+            "BioNTech Comirnaty",
+            "1119349007",
+            "EU/1/20/1528",
+            "ORG-100030215",
+            "BioNTech Manufacturing GmbH",
+            6,
+            2,
+            21,
         ),
         Vaccine(
-            "CoV MVC", "Medigen MVC-COV1901", "1162643001", "MVC-COV1901",
-            "ORG-100033914", "Medigen Vaccine Biologics Corporation", 10, 2, 28,
+            "CoV Medigen",
+            "Medigen MVC-COV1901",
+            "1162643001",
+            "MVC-COV1901",
+            "ORG-100033914",
+            "Medigen Vaccine Biologics Corporation",
+            10,
+            2,
+            28,
         ),
         Vaccine(
-            "CoV Novavax", "Novavax Nuvaxovid", "1162643001", "EU/1/21/1618",
-            "ORG-100032020", "Novavax CZ a.s.", 10, 2, 21,
+            "CoV Novavax",
+            "Novavax Nuvaxovid",
+            "1162643001",
+            "EU/1/21/1618",
+            "ORG-100032020",
+            "Novavax CZ a.s.",
+            10,
+            2,
+            21,
         ),
     )
-}  # fmt: skip
+}
 
 
 def vaccine(code: str) -> Vaccine:

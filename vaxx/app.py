@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from booking.router import router as booking_router
 from trust_list.router import router as trust_list_router
 from vaxx import __version__, admin, health, problems
 from vaxx.clock import Clock, system_clock
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     problems.install(app)
     app.include_router(health.router)
     app.include_router(admin.router)
+    app.include_router(booking_router)
     app.include_router(trust_list_router)
 
     app.add_middleware(

@@ -1,0 +1,1 @@
+"""Private plumbing of the booking package."""

@@ -1,0 +1,271 @@
+"""Staff endpoints (scope ``booking-staff``): sites, stock, slots, eligibility lists,
+check-in, administered doses, wastage and the nightly report. Each action writes an
+audit row in the same transaction as the change."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Query, Response, status
+from sqlalchemy.orm import Session
+
+from booking import (
+    administration,
+    appointments,
+    eligibility,
+    history,
+    reports,
+    sites,
+    slots,
+    stock,
+)
+from booking.errors import BookingInputError
+from booking.models import Administration, Lot, Site
+from booking.schemas import (
+    AdministrationCreate,
+    AdministrationPublic,
+    CategoryCreate,
+    CountyAllocation,
+    ImportResult,
+    LotCreate,
+    LotPublic,
+    ReportRow,
+    SiteCreate,
+    SiteDelivery,
+    SitePublic,
+    SlotCreate,
+    SlotPublic,
+    SlotResize,
+    StockPublic,
+    WastageCreate,
+)
+from booking.taiwan import IdType, taipei_date
+from vaxx import audit
+from vaxx.auth.models import ApiClient
+from vaxx.deps import BookingStaffClient, NowDep, SessionDep
+
+router = APIRouter(prefix="/booking/staff", tags=["booking staff"])
+
+
+def _actor(client: ApiClient) -> str:
+    return f"client:{client.id}"
+
+
+def _lot_public(lot: Lot) -> LotPublic:
+    return LotPublic.model_validate(lot, from_attributes=True)
+
+
+@router.post("/sites", status_code=status.HTTP_201_CREATED, summary="Add a site")
+def create_site(
+    body: SiteCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
+) -> SitePublic:
+    site = sites.create(session, body, now=now, actor=_actor(client))
+    session.commit()
+    return sites.public(site)
+
+
+@router.put("/sites/{code}", summary="Replace a site's details")
+def update_site(
+    code: str, body: SiteCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
+) -> SitePublic:
+    site = sites.update(session, code, body, now=now, actor=_actor(client))
+    session.commit()
+    return sites.public(site)
+
+
+@router.get("/sites/{code}/stock", summary="A site's lots and balances")
+def site_stock(code: str, _: BookingStaffClient, session: SessionDep) -> list[StockPublic]:
+    return stock.site_stock(session, sites.get(session, code))
+
+
+@router.post("/lots", status_code=status.HTTP_201_CREATED, summary="Register a vaccine lot")
+def register_lot(
+    body: LotCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
+) -> LotPublic:
+    lot = stock.register_lot(session, body, now=now, actor=_actor(client))
+    session.commit()
+    return _lot_public(lot)
+
+
+@router.post("/lots/{lot_id}/allocations", summary="Allocate vials to a county (CDC -> county)")
+def allocate(
+    lot_id: int,
+    body: CountyAllocation,
+    client: BookingStaffClient,
+    session: SessionDep,
+    now: NowDep,
+) -> LotPublic:
+    lot = stock.get_lot(session, lot_id)
+    stock.allocate_to_county(session, lot, body.county, body.vials, now=now, actor=_actor(client))
+    session.commit()
+    session.refresh(lot)
+    return _lot_public(lot)
+
+
+@router.post("/lots/{lot_id}/deliveries", summary="A site receives vials (county -> site)")
+def deliver(
+    lot_id: int, body: SiteDelivery, client: BookingStaffClient, session: SessionDep, now: NowDep
+) -> list[StockPublic]:
+    lot, site = stock.get_lot(session, lot_id), sites.get(session, body.site_code)
+    stock.deliver_to_site(session, lot, site, body.vials, now=now, actor=_actor(client))
+    session.commit()
+    return stock.site_stock(session, site)
+
+
+@router.post("/sites/{code}/wastage", status_code=status.HTTP_201_CREATED, summary="Record wastage")
+def waste(
+    code: str, body: WastageCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
+) -> list[StockPublic]:
+    site = sites.get(session, code)
+    lot = stock.find_lot(session, body.vaccine_code, body.lot_number)
+    stock.record_wastage(
+        session, site, lot, body.lot_number, body.doses, body.reason, now=now, actor=_actor(client)
+    )
+    session.commit()
+    return stock.site_stock(session, site)
+
+
+@router.post("/sites/{code}/slots", status_code=status.HTTP_201_CREATED, summary="Open a slot")
+def open_slot(
+    code: str, body: SlotCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
+) -> SlotPublic:
+    site = sites.get(session, code)
+    slot = slots.open_slot(session, site, body, now=now, actor=_actor(client))
+    session.commit()
+    return slots.public(slot, site)
+
+
+@router.patch("/slots/{slot_id}", summary="Change a slot's capacity")
+def resize_slot(
+    slot_id: int, body: SlotResize, client: BookingStaffClient, session: SessionDep, now: NowDep
+) -> SlotPublic:
+    slot = slots.resize(
+        session, slots.get(session, slot_id), body.capacity, now=now, actor=_actor(client)
+    )
+    session.commit()
+    return slots.public(slot, session.get_one(Site, slot.site_id))
+
+
+@router.post("/slots/{slot_id}/close", summary="End a session: no-shows, release doses")
+def close_slot(
+    slot_id: int, client: BookingStaffClient, session: SessionDep, now: NowDep
+) -> dict[str, int]:
+    no_shows = slots.close(session, slots.get(session, slot_id), now=now, actor=_actor(client))
+    session.commit()
+    return {"no_shows": no_shows}
+
+
+@router.put("/categories/{code}", summary="Create or change a priority category")
+def upsert_category(
+    code: str, body: CategoryCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
+) -> CategoryCreate:
+    if body.code != code:
+        raise BookingInputError("the body's code differs from the path's")
+    eligibility.upsert_category(session, body, now=now, actor=_actor(client))
+    session.commit()
+    return body
+
+
+@router.put(
+    "/eligibility/{category}/{week_start}",
+    summary="Replace a category's eligible-person list for a week (CSV, national_id column)",
+)
+def import_eligibility(
+    category: str,
+    week_start: date,
+    csv_body: Annotated[bytes, Body(media_type="text/csv")],
+    client: BookingStaffClient,
+    session: SessionDep,
+    now: NowDep,
+) -> ImportResult:
+    try:
+        text = csv_body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BookingInputError("the CSV must be UTF-8") from None
+    listing = eligibility.import_list(
+        session, category, week_start, text, now=now, actor=_actor(client)
+    )
+    session.commit()
+    return ImportResult(category=category, week_start=week_start, persons=listing.person_count)
+
+
+@router.post("/appointments/{reference}/check-in", summary="The person has arrived")
+def check_in(
+    reference: str, client: BookingStaffClient, session: SessionDep, now: NowDep
+) -> dict[str, str]:
+    appointment = appointments.by_reference(session, reference)
+    appointments.check_in(session, appointment, now=now)
+    audit.record(
+        session,
+        at=now,
+        actor=_actor(client),
+        action="booking.appointment.check-in",
+        target=appointment.reference,
+    )
+    session.commit()
+    return {"reference": appointment.reference, "status": appointment.status}
+
+
+def _administration_public(session: Session, record: Administration) -> AdministrationPublic:
+    lot = session.get_one(Lot, record.lot_id)
+    site = session.get_one(Site, record.site_id)
+    return AdministrationPublic(
+        id=record.id,
+        site_code=site.code,
+        vaccine_code=lot.vaccine_code,
+        lot_number=lot.lot_number,
+        dose_number=record.dose_number,
+        series_doses=record.series_doses,
+        administered_at=record.administered_at,
+        bundle=record.bundle,
+        certificate=record.certificate,
+    )
+
+
+@router.post(
+    "/sites/{code}/administrations",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record an administered dose (writes the Immunization Bundle)",
+)
+def administer(
+    code: str,
+    body: AdministrationCreate,
+    client: BookingStaffClient,
+    session: SessionDep,
+    now: NowDep,
+) -> AdministrationPublic:
+    site = sites.get(session, code)
+    record = administration.administer(session, site, body, now=now, actor=_actor(client))
+    session.commit()
+    return _administration_public(session, record)
+
+
+@router.get(
+    "/persons/{id_type}/{id_value}/immunizations",
+    summary="A person's earlier doses (FHIR Immunization searchset)",
+)
+def immunizations(
+    id_type: IdType, id_value: str, _: BookingStaffClient, session: SessionDep
+) -> dict[str, Any]:
+    person = history.person_key(id_type, id_value)
+    entries = []
+    for dose, _lot in history.doses(session, id_type, person):
+        resource = dose.bundle["entry"][-1]
+        entries.append({"fullUrl": resource["fullUrl"], "resource": resource["resource"]})
+    return {"resourceType": "Bundle", "type": "searchset", "total": len(entries), "entry": entries}
+
+
+@router.get("/reports/daily", summary="Nightly report: doses given, vials, balance per lot")
+def daily_report(
+    _: BookingStaffClient,
+    session: SessionDep,
+    now: NowDep,
+    day: Annotated[date | None, Query(alias="date")] = None,
+    site: str | None = None,
+    format: Literal["json", "csv"] = "json",
+) -> Any:
+    rows: list[ReportRow] = reports.daily(session, day or taipei_date(now), site_code=site)
+    if format == "csv":
+        return Response(reports.to_csv(rows), media_type="text/csv; charset=utf-8")
+    return rows
