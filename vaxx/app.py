@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from booking.router import router as booking_router
+from issuer import router as issuer_router
 from profiles.router import router as profiles_router
 from trust_list.router import router as trust_list_router
 from vaxx import __version__, admin, health, problems
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     app.include_router(booking_router)
     app.include_router(trust_list_router)
     app.include_router(profiles_router)
+    issuer_router.install(app)
 
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth

@@ -6,6 +6,7 @@ migrations. Domain packages that need state on disk (signing keys) hook in here.
 
 from __future__ import annotations
 
+from issuer import keys as issuer_keys
 from trust_list import setup as trust_list_setup
 from vaxx import db
 from vaxx.clock import system_clock
@@ -19,6 +20,7 @@ def prepare(settings: Settings) -> None:
         raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     db.upgrade(settings.resolved_database_url)
+    issuer_keys.prepare(settings, system_clock())
     trust_list_setup.prepare(settings, system_clock())
 
 

@@ -45,8 +45,9 @@ class Decoded:
         return payload
 
 
-def decode_hc1(hc1: str, dsc_pem: bytes) -> Decoded:
-    """Decode and verify ``hc1`` against the DSC in ``dsc_pem``; assert every wire detail."""
+def decode_hc1(hc1: str, trusted_pem: bytes) -> Decoded:
+    """Decode ``hc1`` and verify it with the certificate in ``trusted_pem`` (one or more PEM
+    certificates) whose kid it names; assert every wire detail on the way."""
     assert hc1.startswith("HC1:")
     compressed = b45decode(hc1[4:])
     assert compressed[0] == 0x78, "standard zlib stream"
@@ -56,9 +57,11 @@ def decode_hc1(hc1: str, dsc_pem: bytes) -> Decoded:
     protected_bytes, unprotected, payload, signature = message.value
     protected = cbor2.loads(protected_bytes)
     assert dict(unprotected) == {}
-    certificate = x509.load_pem_x509_certificate(dsc_pem)
-    der = certificate.public_bytes(serialization.Encoding.DER)
-    assert protected[4] == hashlib.sha256(der).digest()[:8]
+    by_kid = {
+        hashlib.sha256(c.public_bytes(serialization.Encoding.DER)).digest()[:8]: c
+        for c in x509.load_pem_x509_certificates(trusted_pem)
+    }
+    certificate = by_kid[protected[4]]
     to_sign = cbor2.dumps(["Signature1", protected_bytes, b"", payload])
     key = certificate.public_key()
     if protected[1] == -7:

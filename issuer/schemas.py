@@ -1,0 +1,72 @@
+"""Request and response bodies of the issuer API (the register's public face: no
+signature bytes, no source Bundle, no keys)."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from issuer.models import IssuedCertificate
+
+
+class CertificateLinks(BaseModel):
+    qr_png: str
+    qr_svg: str
+    pdf: str
+    fhir: str
+
+
+class CertificatePublic(BaseModel):
+    id: str
+    uvci: str
+    type: str = Field(description="vaccination, test or recovery")
+    status: str = Field(description="valid, revoked or superseded")
+    hc1: str = Field(description="The HC1: string the QR code carries")
+    kid: str = Field(description="Key id of the signing DSC, base64")
+    issued_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    revocation_reason: str | None = None
+    superseded_by: str | None = None
+    links: CertificateLinks
+
+    @classmethod
+    def of(cls, certificate: IssuedCertificate, links: CertificateLinks) -> CertificatePublic:
+        return cls(
+            id=certificate.id,
+            uvci=certificate.uvci,
+            type=certificate.kind,
+            status=certificate.status,
+            hc1=certificate.hc1,
+            kid=base64.b64encode(certificate.kid).decode(),
+            issued_at=certificate.issued_at,
+            expires_at=certificate.expires_at,
+            revoked_at=certificate.revoked_at,
+            revocation_reason=certificate.revocation_reason,
+            superseded_by=certificate.superseded_by,
+            links=links,
+        )
+
+
+class RevokeRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=500, description="Why, for the audit trail")
+
+
+class BatchRequest(BaseModel):
+    bundles: list[dict[str, Any]] = Field(description="FHIR Bundles, one per certificate")
+
+
+class BatchResult(BaseModel):
+    index: int
+    status: int = Field(description="201 when issued, else the problem's status")
+    certificate: CertificatePublic | None = None
+    problem: dict[str, Any] | None = None
+
+
+class BatchResponse(BaseModel):
+    issued: int
+    failed: int
+    results: list[BatchResult]

@@ -1,0 +1,209 @@
+"""Issuing, reading, revoking and re-issuing certificates against the register.
+
+Functions take a session and leave the commit to the caller, so a request's certificate,
+idempotency key and audit row commit together or not at all. :func:`issue_batch` is the
+exception: it commits each item on its own so one bad Bundle never blocks the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+import profiles
+from issuer import hc1
+from issuer._internal.uvci import new_uvci
+from issuer.errors import CertificateNotFound, CertificateNotValid, IdempotencyKeyReused
+from issuer.keys import DccType, KeyStore
+from issuer.models import (
+    STATUS_REVOKED,
+    STATUS_SUPERSEDED,
+    STATUS_VALID,
+    IdempotencyKey,
+    IssuedCertificate,
+)
+from vaxx import audit, db
+from vaxx.errors import VaxxError
+from vaxx.settings import Settings
+
+
+@dataclass(frozen=True)
+class Issuing:
+    """Everything issuing needs besides the database: keys, settings, the clock, who asks."""
+
+    keys: KeyStore
+    settings: Settings
+    now: datetime
+    actor: str
+
+
+def issue(session: Session, bundle: Mapping[str, Any], ctx: Issuing) -> IssuedCertificate:
+    """Validate ``bundle`` (profiles), sign its DCC and add it to the register."""
+    today = ctx.now.astimezone(ZoneInfo(ctx.settings.issuer_timezone)).date()
+    record = profiles.parse_bundle(bundle, today=today)
+    kind = DccType(record.kind.value)
+    signer = ctx.keys.signer_for(kind, ctx.now)
+    uvci = _unused_uvci(session, ctx.settings.issuing_country)
+    payload = profiles.to_dcc(record, uvci=uvci, issuer=ctx.settings.issuer_name)
+    expires_at = hc1.expiry(kind, ctx.now, ctx.settings.issuer_validity_days, signer)
+    signed = hc1.sign(
+        payload,
+        signer=signer,
+        country=ctx.settings.issuing_country,
+        issued_at=ctx.now,
+        expires_at=expires_at,
+    )
+    certificate = IssuedCertificate(
+        id=uuid.uuid4().hex,
+        uvci=uvci,
+        kind=kind.value,
+        country=ctx.settings.issuing_country,
+        kid=signed.kid,
+        alg=signed.alg,
+        issued_at=signed.issued_at,
+        expires_at=signed.expires_at,
+        issued_by=ctx.actor,
+        status=STATUS_VALID,
+        signature=signed.signature,
+        payload_sha256=signed.payload_sha256,
+        payload=payload,
+        bundle=dict(record.bundle),
+        hc1=signed.hc1,
+    )
+    session.add(certificate)
+    _audit(session, ctx, "certificate.issue", certificate)
+    return certificate
+
+
+def issue_once(
+    session: Session, bundle: Mapping[str, Any], ctx: Issuing, *, client_id: str, key: str
+) -> tuple[IssuedCertificate, bool]:
+    """Issue at most once per (client, Idempotency-Key): (certificate, newly issued?).
+
+    The same key with a different body is :class:`IdempotencyKeyReused`. Two racing
+    requests with one key: the loser's insert fails on the primary key, it rolls back
+    (its certificate is discarded) and answers with the winner's certificate.
+    """
+    digest = hashlib.sha256(orjson.dumps(bundle, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    existing = _replay(session, client_id, key, digest)
+    if existing is not None:
+        return existing, False
+    certificate = issue(session, bundle, ctx)
+    session.add(
+        IdempotencyKey(
+            client_id=client_id,
+            key=key,
+            request_sha256=digest,
+            certificate_id=certificate.id,
+            created_at=ctx.now,
+        )
+    )
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        existing = _replay(session, client_id, key, digest)
+        if existing is None:
+            raise
+        return existing, False
+    return certificate, True
+
+
+def _replay(session: Session, client_id: str, key: str, digest: str) -> IssuedCertificate | None:
+    known = session.get(IdempotencyKey, (client_id, key))
+    if known is None:
+        return None
+    if known.request_sha256 != digest:
+        raise IdempotencyKeyReused("this Idempotency-Key was used with a different request body")
+    return get(session, known.certificate_id)
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One Bundle's outcome: a certificate or the error that refused it."""
+
+    index: int
+    certificate: IssuedCertificate | None = None
+    error: VaxxError | None = None
+
+
+def issue_batch(
+    factory: sessionmaker[Session], bundles: Sequence[Mapping[str, Any]], ctx: Issuing
+) -> list[BatchItem]:
+    """Issue each Bundle in its own transaction; a refused item leaves nothing behind."""
+    results = []
+    for index, bundle in enumerate(bundles):
+        try:
+            with db.transaction(factory) as session:
+                certificate = issue(session, bundle, ctx)
+            results.append(BatchItem(index, certificate=certificate))
+        except VaxxError as exc:
+            results.append(BatchItem(index, error=exc))
+    return results
+
+
+def get(session: Session, certificate_id: str) -> IssuedCertificate:
+    certificate = session.get(IssuedCertificate, certificate_id)
+    if certificate is None:
+        raise CertificateNotFound(f"no certificate {certificate_id!r}")
+    return certificate
+
+
+def revoke(session: Session, certificate_id: str, reason: str, ctx: Issuing) -> IssuedCertificate:
+    """Revoke a valid certificate; trust_list publishes it from :func:`revocations_since`."""
+    certificate = _valid(session, certificate_id)
+    certificate.status = STATUS_REVOKED
+    certificate.revoked_at = ctx.now
+    certificate.revocation_reason = reason
+    _audit(session, ctx, "certificate.revoke", certificate, reason=reason)
+    return certificate
+
+
+def reissue(
+    session: Session, certificate_id: str, bundle: Mapping[str, Any], ctx: Issuing
+) -> IssuedCertificate:
+    """Issue a corrected certificate (new UVCI) and supersede (revoke) the old one."""
+    old = _valid(session, certificate_id)
+    new = issue(session, bundle, ctx)
+    old.status = STATUS_SUPERSEDED
+    old.revoked_at = ctx.now
+    old.superseded_by = new.id
+    old.revocation_reason = f"superseded by {new.id}"
+    _audit(session, ctx, "certificate.supersede", old, superseded_by=new.id)
+    return new
+
+
+def _valid(session: Session, certificate_id: str) -> IssuedCertificate:
+    certificate = get(session, certificate_id)
+    if certificate.status != STATUS_VALID:
+        raise CertificateNotValid(f"certificate {certificate_id} is already {certificate.status}")
+    return certificate
+
+
+def _unused_uvci(session: Session, country: str) -> str:
+    """A fresh UVCI; 129 random bits make a clash unheard of, but the register decides."""
+    while True:
+        uvci = new_uvci(country)
+        if session.scalar(select(IssuedCertificate.id).where(IssuedCertificate.uvci == uvci)):
+            continue
+        return uvci
+
+
+def _audit(
+    session: Session, ctx: Issuing, action: str, certificate: IssuedCertificate, **details: Any
+) -> None:
+    """The audit row names the certificate by id, never by UVCI or content (personal data)."""
+    details = {"kind": certificate.kind, "kid": certificate.kid.hex(), **details}
+    audit.record(
+        session, at=ctx.now, actor=ctx.actor, action=action, target=certificate.id, details=details
+    )
