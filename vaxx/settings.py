@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_KEY_PASSPHRASE = "vaxx-development-key-passphrase"  # noqa: S105 - a marked default
+DEVELOPMENT_WALLET_SECRET = "vaxx-development-wallet-secret"  # noqa: S105 - a marked default
 
 
 class Settings(BaseSettings):
@@ -49,6 +50,14 @@ class Settings(BaseSettings):
     trust_list_lifetime_hours: int = Field(default=48, ge=1, description="Signed list lifetime")
     trust_list_resign_hours: int = Field(default=12, ge=0, description="Re-sign when less is left")
     trust_list_cache_seconds: int = Field(default=300, ge=0, description="Cache-Control max-age")
+    wallet_secret: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_WALLET_SECRET),
+        description="HMAC key for stored claim/login codes and birth dates (>= 32 random bytes)",
+    )
+    wallet_claim_days: int = Field(default=30, ge=1, description="Claim code lifetime")
+    wallet_session_hours: int = Field(default=720, ge=1, description="Holder token lifetime")
+    wallet_max_failures: int = Field(default=5, ge=1, description="Failures before lockout")
+    wallet_lockout_minutes: int = Field(default=15, ge=1, description="Lockout (and window)")
 
     @property
     def resolved_database_url(self) -> str:
@@ -75,6 +84,8 @@ class Settings(BaseSettings):
             problems.append("VAXX_DATABASE_URL must point at PostgreSQL, not SQLite")
         if self.key_passphrase.get_secret_value() == DEVELOPMENT_KEY_PASSPHRASE:
             problems.append("VAXX_KEY_PASSPHRASE is the development default; set a real one")
+        if self.wallet_secret.get_secret_value() == DEVELOPMENT_WALLET_SECRET:
+            problems.append("VAXX_WALLET_SECRET is the development default; set a real one")
         return problems
 
 
