@@ -140,6 +140,8 @@ def validate_dsc(
             return _validate_against(dsc, csca, country, at)
         except ChainInvalid as exc:
             failure = failure or exc
+        except ValueError as exc:  # pyca refuses some DER encodings inside extensions
+            failure = failure or ChainInvalid(f"unparseable extension: {exc}", check="extensions")
     assert failure is not None  # noqa: S101 - candidates is non-empty
     raise failure
 

@@ -108,3 +108,13 @@ def _key_usage(*, signature: bool = False, cert_sign: bool = False) -> x509.KeyU
         encipher_only=False,
         decipher_only=False,
     )
+
+
+def make_trust_anchor(country: str = "TW") -> Issued:
+    """A trust-list anchor: a self-signed CA like the one ``trust_list.keys`` creates."""
+    return make_csca(country, not_before=T0, days=10 * 365)
+
+
+def make_trust_signer(anchor: Issued, *, not_before: datetime = T0, days: int = 2 * 365) -> Issued:
+    """A trust-list signer issued by ``anchor`` (digitalSignature, not a CA, no EKU)."""
+    return make_dsc(anchor, eku=None, not_before=not_before, days=days, common_name="signer")

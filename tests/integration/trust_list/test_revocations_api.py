@@ -1,0 +1,75 @@
+"""``GET /trust-list/revocations``: EU hashes grouped by kid, ETag, and the since= delta."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import timedelta
+
+from cryptography import x509
+from fastapi.testclient import TestClient
+
+from tests.conftest import MutableClock
+from tests.integration.trust_list.conftest import FakeRegister, Revoked
+from trust_list import envelope
+from trust_list.revocation import RevocationIndex
+
+KID = bytes.fromhex("b40238f8f54f10e4")
+SIGNATURE = bytes(range(64))
+
+
+def _open(body: bytes, anchor: x509.Certificate, clock: MutableClock) -> dict[str, object]:
+    return envelope.open_sealed(
+        body, kind=envelope.REVOCATIONS, anchor=anchor, now=clock(), max_bytes=10**8
+    )
+
+
+def test_hashes_follow_the_eu_model(
+    client: TestClient, anchor: x509.Certificate, register: FakeRegister, clock: MutableClock
+) -> None:
+    register.entries.append(Revoked("URN:UVCI:01:TW:1#A", "TW", KID, SIGNATURE, clock()))
+    response = client.get("/trust-list/revocations")
+    assert response.status_code == 200
+    document = _open(response.content, anchor, clock)
+    group = document["kids"][base64.b64encode(KID).decode()]  # type: ignore[index]
+    expected = {
+        "SIGNATURE": hashlib.sha256(SIGNATURE[:32]).digest()[:16],
+        "UCI": hashlib.sha256(b"URN:UVCI:01:TW:1#A").digest()[:16],
+        "COUNTRYCODEUCI": hashlib.sha256(b"TWURN:UVCI:01:TW:1#A").digest()[:16],
+    }
+    assert {k: base64.b64decode(v) for k, v in group.items()} == expected
+
+
+def test_etag_and_new_version_on_new_revocation(
+    client: TestClient, anchor: x509.Certificate, register: FakeRegister, clock: MutableClock
+) -> None:
+    first = client.get("/trust-list/revocations")
+    etag = first.headers["etag"]
+    assert client.get("/trust-list/revocations", headers={"If-None-Match": etag}).status_code == 304
+    register.entries.append(Revoked("URN:UVCI:01:TW:2#B", "TW", KID, SIGNATURE, clock()))
+    second = client.get("/trust-list/revocations", headers={"If-None-Match": etag})
+    assert second.status_code == 200
+    assert _open(second.content, anchor, clock)["version"] == 2
+    index = RevocationIndex(_open(second.content, anchor, clock)["kids"])  # type: ignore[arg-type]
+    assert index.is_revoked(kid=KID, uvci="URN:UVCI:01:TW:2#B", country="TW", signature=b"")
+
+
+def test_since_gives_a_signed_delta(
+    client: TestClient, anchor: x509.Certificate, register: FakeRegister, clock: MutableClock
+) -> None:
+    register.entries.append(Revoked("URN:UVCI:01:TW:OLD#1", "TW", KID, SIGNATURE, clock()))
+    later = clock() + timedelta(days=1)
+    register.entries.append(Revoked("URN:UVCI:01:TW:NEW#2", "TW", KID, SIGNATURE[::-1], later))
+    response = client.get("/trust-list/revocations", params={"since": "2026-11-24T00:00:00Z"})
+    assert response.status_code == 200
+    delta = _open(response.content, anchor, clock)
+    assert delta["since"] == "2026-11-24T00:00:00Z"
+    index = RevocationIndex(delta["kids"])  # type: ignore[arg-type]
+    assert index.is_revoked(kid=KID, uvci="URN:UVCI:01:TW:NEW#2", country="TW", signature=b"")
+    assert not index.is_revoked(kid=KID, uvci="URN:UVCI:01:TW:OLD#1", country="TW", signature=b"")
+
+
+def test_since_without_timezone_is_a_422(client: TestClient, register: FakeRegister) -> None:
+    response = client.get("/trust-list/revocations", params={"since": "2026-11-24T00:00:00"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
