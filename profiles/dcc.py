@@ -23,7 +23,7 @@ from profiles.record import (
     CertificateRecord,
     Person,
     RecoveryFacts,
-    TestFacts,
+    TestResultFacts,
     VaccinationFacts,
 )
 
@@ -106,7 +106,7 @@ def _entry(record: CertificateRecord, uvci: str, issuer: str) -> tuple[str, dict
             "co": facts.country,
             **tail,
         }
-    if isinstance(facts, TestFacts):
+    if isinstance(facts, TestResultFacts):
         entry: dict[str, Any] = {"tg": facts.target, "tt": facts.test_type}
         optional = {"nm": facts.test_name, "ma": facts.device}
         entry |= {k: _nfc(v) for k, v in optional.items() if v is not None}

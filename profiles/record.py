@@ -69,7 +69,7 @@ class VaccinationFacts:
 
 
 @dataclass(frozen=True, slots=True)
-class TestFacts:
+class TestResultFacts:
     target: str
     test_type: str
     test_name: str | None
@@ -89,7 +89,7 @@ class RecoveryFacts:
     valid_until: date
 
 
-Facts = VaccinationFacts | TestFacts | RecoveryFacts
+Facts = VaccinationFacts | TestResultFacts | RecoveryFacts
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ from profiles.record import (
     Person,
     ProfilePolicy,
     RecoveryFacts,
-    TestFacts,
+    TestResultFacts,
 )
 
 UVCI_SYSTEM = "urn:vaxx:dcc:uvci"
@@ -188,7 +188,7 @@ def _facts(
 
 
 def _born_before(person: Person, patient: Entry | None, facts: Facts, issues: Issues) -> None:
-    if isinstance(facts, TestFacts):
+    if isinstance(facts, TestResultFacts):
         event_day = facts.sample_collected.date()
     elif isinstance(facts, RecoveryFacts):
         event_day = facts.first_positive

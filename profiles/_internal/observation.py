@@ -14,7 +14,7 @@ from profiles._internal.bundle import BundleView, Entry
 from profiles._internal.codes import check_code, check_country, place_country
 from profiles.dates import local_date, parse_fhir_datetime
 from profiles.outcome import Issues
-from profiles.record import ProfilePolicy, RecoveryFacts, TestFacts
+from profiles.record import ProfilePolicy, RecoveryFacts, TestResultFacts
 
 COVID19 = "840539006"
 LOINC = "http://loinc.org"
@@ -38,7 +38,7 @@ def recovery_validity(raw: Json) -> Json | None:
 
 def check_test(
     view: BundleView, entry: Entry, policy: ProfilePolicy, today: date, issues: Issues
-) -> TestFacts | None:
+) -> TestResultFacts | None:
     raw, path = entry.raw, entry.path
     common = _common(view, entry, policy, today, issues)
     test_type = _test_type(raw, path, policy, issues)
@@ -67,7 +67,7 @@ def check_test(
             code="required",
         )
         return None
-    return TestFacts(COVID19, test_type, name, ma, collected, result, centre, country)
+    return TestResultFacts(COVID19, test_type, name, ma, collected, result, centre, country)
 
 
 def check_recovery(
