@@ -159,3 +159,19 @@ def test_round_trip_check_catches_a_changed_field(shared_dir: Path) -> None:
     changed = copy.deepcopy(payload)
     changed["v"][0]["dn"] += 1
     assert normalise(changed) != normalise(payload)
+
+
+@pytest.mark.parametrize("sample", ["VAC", "TEST"])
+def test_taiwan_samples_round_trip(shared_dir: Path, sample: str) -> None:
+    """Taiwan's own signed test-environment payloads (a 3/3 Moderna booster, a positive PCR
+    with Taiwan's non-standard ``rd`` report date, dropped by normalisation 2)."""
+    path = shared_dir / "standards" / "taiwan-ig" / "tw-dcc-samples" / f"{sample}.decoded.json"
+    payload = json.loads(path.read_text("utf-8"))["cwt_claims"]["-260"]["1"]
+    assert _round_trip_payload(payload) == normalise(payload)
+
+
+def _round_trip_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    record = parse_bundle(from_dcc(payload), today=TODAY, policy=ProfilePolicy.imported())
+    assert record.uvci is not None
+    assert record.issuer is not None
+    return normalise(to_dcc(record, uvci=record.uvci, issuer=record.issuer))
