@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+import profiles
 from booking import appointments, fhir, history, rules, stock
 from booking._internal.atomic import apply
 from booking.enums import Funding, LotType
@@ -27,8 +28,8 @@ from booking.taiwan import IdType, taipei_date
 from booking.vaccines import vaccine
 from vaxx import audit
 
-BundleCheck = Callable[[dict[str, Any]], None]
-"""Validates a Bundle against the Taiwan IG (``profiles``), raising on a bad one."""
+Issue = Callable[[Session, dict[str, Any]], dict[str, Any]]
+"""Signs a certificate for a Bundle in the caller's transaction; returns what to keep of it."""
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,13 @@ def administer(
     *,
     now: datetime,
     actor: str,
-    check_bundle: BundleCheck | None = None,
+    issue: Issue | None = None,
 ) -> Administration:
-    """Record one dose given at ``site`` now; the caller commits."""
+    """Record one dose given at ``site`` now; the caller commits.
+
+    The Bundle is validated by ``profiles`` (a 422 with its OperationOutcome if not), and
+    signed by ``issue`` when given, in the same transaction: no dose without its record.
+    """
     lot = stock.find_lot(session, data.vaccine_code, data.lot_number)
     lot_stock = stock.usable_stock(session, site, lot, data.lot_number, taipei_date(now))
     assert lot is not None  # noqa: S101 - usable_stock raised otherwise
@@ -124,8 +129,8 @@ def administer(
     plan = _plan(session, person, lot.vaccine_code, now)
     _consume(session, site, lot, lot_stock, appointment, funding, now)
     bundle = fhir.immunization_bundle(_facts(data, person, site, lot, plan, now))
-    if check_bundle is not None:
-        check_bundle(bundle)
+    profiles.parse_bundle(bundle, today=taipei_date(now))
+    certificate = issue(session, bundle) if issue is not None else None
     record = Administration(
         appointment_id=appointment.id if appointment else None,
         site_id=site.id,
@@ -139,7 +144,7 @@ def administer(
         performer=data.performer.model_dump(),
         patient=data.patient.model_dump(),
         bundle=bundle,
-        certificate=None,
+        certificate=certificate,
         recorded_by=actor,
     )
     session.add(record)
@@ -174,7 +179,8 @@ def _facts(
         birth_date=person.birth_date,
         family_en=data.patient.family_en,
         given_en=data.patient.given_en,
-        name_zh=data.patient.name_zh,
+        family_zh=data.patient.family_zh,
+        given_zh=data.patient.given_zh,
         gender=data.patient.gender,
         site=site,
         performer_name=data.performer.name,

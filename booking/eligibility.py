@@ -47,10 +47,9 @@ def upsert_category(
 
 
 def _person_id(value: str) -> str:
-    try:
-        return normalise_person_id(IdType.NATIONAL_ID, value)
-    except ValueError:
-        return normalise_person_id(IdType.RESIDENT_PERMIT, value)
+    """A national ID (second character 1 or 2) or else a resident permit number."""
+    national = value[1:2] in ("1", "2")
+    return normalise_person_id(IdType.NATIONAL_ID if national else IdType.RESIDENT_PERMIT, value)
 
 
 def parse_list(text: str) -> list[str]:

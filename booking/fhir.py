@@ -44,8 +44,9 @@ class DoseFacts:
     birth_date: date
     family_en: str
     given_en: str
-    name_zh: str | None
-    gender: str | None
+    family_zh: str | None
+    given_zh: str | None
+    gender: str
     site: Site
     performer_name: str
     performer_licence: str | None
@@ -65,8 +66,11 @@ def _patient(facts: DoseFacts) -> dict[str, Any]:
     if facts.id_type is IdType.PASSPORT:
         system += facts.passport_state or ""
     names: list[dict[str, Any]] = []
-    if facts.name_zh:
-        names.append({"use": "official", "text": facts.name_zh})
+    if facts.family_zh and facts.given_zh:
+        text = facts.family_zh + facts.given_zh
+        names.append(
+            {"use": "official", "text": text, "family": facts.family_zh, "given": [facts.given_zh]}
+        )
     family, given = facts.family_en.upper(), facts.given_en.upper()
     names.append(
         {"use": "official", "text": f"{family}, {given}", "family": family, "given": [given]}
@@ -82,11 +86,10 @@ def _patient(facts: DoseFacts) -> dict[str, Any]:
             }
         ],
         "name": names,
+        "gender": facts.gender,
         "birthDate": facts.birth_date.isoformat(),
         "address": [{"country": "TW"}],
     }
-    if facts.gender:
-        patient["gender"] = facts.gender
     return patient
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     Float,
@@ -69,6 +70,8 @@ class Site(Base):
     phone: Mapped[str | None] = mapped_column(String(30))
     sessions: Mapped[list[str]] = mapped_column(JSON)
     channels: Mapped[list[str]] = mapped_column(JSON)
+    issues_certificates: Mapped[bool] = mapped_column(Boolean)
+    """Sign a certificate as soon as a dose is recorded (otherwise the person asks later)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -91,10 +91,7 @@ class DosePlan:
     series_doses: int
     earliest: date | None
     """The first day the dose may be given (``None`` for a first dose)."""
-
-    @property
-    def is_booster(self) -> bool:
-        return self.dose_number > self.series_doses
+    is_booster: bool = False
 
 
 def plan_next_dose(history: Sequence[PriorDose], vaccine_code: str) -> DosePlan:
@@ -115,7 +112,8 @@ def plan_next_dose(history: Sequence[PriorDose], vaccine_code: str) -> DosePlan:
         gap = vaccine(last.vaccine_code).min_interval_days
     else:
         gap = BOOSTER_MIN_INTERVAL_DAYS
-    return DosePlan(number, max(series, number), last.day + timedelta(days=gap))
+    booster = number > series
+    return DosePlan(number, max(series, number), last.day + timedelta(days=gap), booster)
 
 
 def interval_reason(plan: DosePlan, day: date) -> Reason | None:

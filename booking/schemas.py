@@ -4,9 +4,16 @@ person's full identifier: it is masked (``A12****789``)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from booking import taiwan
 from booking.enums import AppointmentStatus, Channel, Funding, LotType, Session, SiteType
@@ -48,6 +55,9 @@ class SiteCreate(_Strict):
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+#()\- ]{6,30}$")] | None = None
     sessions: list[Session] = Field(min_length=1, max_length=3)
     channels: list[Channel] = Field(min_length=1, max_length=4)
+    issues_certificates: bool = Field(
+        default=True, description="Sign the certificate as soon as a dose is recorded"
+    )
 
     _county = field_validator("county")(_known_county)
 
@@ -67,6 +77,7 @@ class SitePublic(BaseModel):
     phone: str | None
     sessions: list[str]
     channels: list[str]
+    issues_certificates: bool
 
 
 class LotCreate(_Strict):
@@ -214,13 +225,18 @@ class ImportResult(BaseModel):
 class PatientName(_Strict):
     family_en: Annotated[str, StringConstraints(pattern=r"^[A-Za-z ,'\-]{1,80}$")]
     given_en: Annotated[str, StringConstraints(pattern=r"^[A-Za-z ,'\-]{1,80}$")]
-    name_zh: Annotated[str, StringConstraints(max_length=40)] | None = None
-    gender: Annotated[str, StringConstraints(pattern=r"^(male|female|other|unknown)$")] | None = (
-        None
-    )
+    family_zh: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = None
+    given_zh: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = None
+    gender: Literal["male", "female", "other", "unknown"]
     passport_state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = Field(
         default=None, description="ISO 3166 alpha-3 of the passport's issuing state"
     )
+
+    @model_validator(mode="after")
+    def _both_zh(self) -> PatientName:
+        if (self.family_zh is None) != (self.given_zh is None):
+            raise ValueError("give both family_zh and given_zh, or neither")
+        return self
 
 
 class Performer(_Strict):

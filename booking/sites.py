@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from booking import taiwan
+from booking._internal.atomic import unique_insert
 from booking.errors import AlreadyExists, BookingInputError, SiteNotFound
 from booking.models import Site
 from booking.schemas import SiteCreate, SitePublic
@@ -28,17 +28,15 @@ def _apply(site: Site, data: SiteCreate) -> None:
     site.latitude, site.longitude, site.phone = data.latitude, data.longitude, data.phone
     site.sessions = [s.value for s in dict.fromkeys(data.sessions)]
     site.channels = [c.value for c in dict.fromkeys(data.channels)]
+    site.issues_certificates = data.issues_certificates
 
 
 def create(session: Session, data: SiteCreate, *, now: datetime, actor: str) -> Site:
     """Add a site; its institution code must be new."""
     site = Site(code=data.code, created_at=now)
     _apply(site, data)
-    try:
-        with session.begin_nested():
-            session.add(site)
-    except IntegrityError:
-        raise AlreadyExists(f"a site with institution code {data.code} exists") from None
+    session.add(site)
+    unique_insert(session, AlreadyExists(f"a site with institution code {data.code} exists"))
     audit.record(session, at=now, actor=actor, action="booking.site.create", target=data.code)
     return site
 
@@ -79,4 +77,5 @@ def public(site: Site) -> SitePublic:
         phone=site.phone,
         sessions=site.sessions,
         channels=site.channels,
+        issues_certificates=site.issues_certificates,
     )

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from booking import stock
-from booking._internal.atomic import apply
+from booking._internal.atomic import apply, unique_insert
 from booking.enums import AppointmentStatus, Funding
 from booking.enums import Session as DaySession
 from booking.errors import AlreadyExists, BookingInputError, InsufficientStock, SlotNotFound
@@ -67,11 +66,10 @@ def open_slot(session: Session, site: Site, data: SlotCreate, *, now: datetime, 
         booked=0,
         administered=0,
     )
-    try:
-        with session.begin_nested():
-            session.add(slot)
-    except IntegrityError:
-        raise AlreadyExists("that session is already open for this vaccine; resize it") from None
+    session.add(slot)
+    unique_insert(
+        session, AlreadyExists("that session is already open for this vaccine; resize it")
+    )
     if not _reserve(session, _pool(session, slot), data.capacity):
         raise InsufficientStock(
             f"site {site.code} has fewer than {data.capacity} unreserved {data.funding} doses "

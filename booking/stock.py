@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from booking._internal.atomic import apply, get_or_create
+from booking._internal.atomic import apply, get_or_create, unique_insert
 from booking.enums import Funding, LotType
 from booking.errors import AlreadyExists, InsufficientStock, LotNotFound, LotUnusable
 from booking.models import CountyStock, DosePool, Lot, Site, SiteStock, Wastage
@@ -35,11 +34,8 @@ def register_lot(session: Session, data: LotCreate, *, now: datetime, actor: str
         vials_allocated=0,
         created_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(lot)
-    except IntegrityError:
-        raise AlreadyExists(f"lot {lot.lot_number} of {lot.vaccine_code} exists") from None
+    session.add(lot)
+    unique_insert(session, AlreadyExists(f"lot {lot.lot_number} of {lot.vaccine_code} exists"))
     details = {"vaccine": lot.vaccine_code, "vials": lot.vials_total, "type": lot.lot_type}
     audit.record(
         session,

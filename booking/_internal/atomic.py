@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, Update, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from vaxx.db import Base
+from vaxx.errors import VaxxError
 
 ModelT = TypeVar("ModelT", bound=Base)
 
@@ -35,16 +37,31 @@ def apply(session: Session, statement: Update) -> bool:
 def get_or_create(session: Session, model: type[ModelT], **key: Any) -> ModelT:
     """The row of ``model`` with unique ``key``, inserted (counts at zero) when missing.
 
-    The insert runs in a savepoint, so a concurrent creator's row wins cleanly.
+    ``INSERT ... ON CONFLICT DO NOTHING`` lets a concurrent creator win without failing
+    the transaction (a savepoint would not do: pysqlite commits an outermost savepoint).
     """
     query = select(model).filter_by(**key)
     found = session.scalars(query).one_or_none()
     if found is not None:
         return found
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    defaults = {
+        column.name: column.default.arg
+        for column in model.__table__.columns
+        if column.default is not None and not callable(column.default.arg)
+    }
+    session.execute(insert(model).values(**(defaults | key)).on_conflict_do_nothing())
+    return session.scalars(query).one()
+
+
+def unique_insert(session: Session, conflict: VaxxError) -> None:
+    """Flush a new row; a unique-key clash (a concurrent twin) becomes ``conflict``.
+
+    The whole transaction is rolled back then: the request that hit the clash fails.
+    """
     try:
-        with session.begin_nested():
-            row = model(**key)
-            session.add(row)
-        return row
+        session.flush()
     except IntegrityError:
-        return session.scalars(query).one()
+        session.rollback()
+        raise conflict from None

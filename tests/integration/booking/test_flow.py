@@ -10,7 +10,13 @@ from fastapi.testclient import TestClient
 from tests.integration.booking.conftest import SITE_CODE, Staff, booking, national_id
 
 PERSON = national_id(2345678)
-PATIENT = {"family_en": "Chen", "given_en": "Hsiao-Ming", "name_zh": "陳小明", "gender": "male"}
+PATIENT = {
+    "family_en": "Chen",
+    "given_en": "Hsiao-Ming",
+    "family_zh": "陳",
+    "given_zh": "小明",
+    "gender": "male",
+}
 
 
 def _administer(staff: Staff, reference: str, lot: str = "FK8891", expect: int = 201) -> dict:

@@ -75,6 +75,7 @@ def upgrade() -> None:
         sa.Column("phone", sa.String(length=30), nullable=True),
         sa.Column("sessions", sa.JSON(), nullable=False),
         sa.Column("channels", sa.JSON(), nullable=False),
+        sa.Column("issues_certificates", sa.Boolean(), nullable=False),
         sa.Column("created_at", vaxx.db.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "type IN ('hospital', 'clinic', 'health-centre', 'community', 'mobile')",
