@@ -10,6 +10,9 @@ from issuer.paper import Field
 from profiles import display_name
 
 COUNTRY = "country-2-codes"
+COUNTRY_NAMES = {"TW": "Taiwan  臺灣"}
+"""How the issuing country names itself on its own certificates (the EU value set's
+display for TW is an ISO 3166 short name that the issuer does not print)."""
 
 
 def fields(payload: dict[str, Any], bundle: dict[str, Any]) -> list[Field]:
@@ -56,7 +59,7 @@ def _recovery(entry: dict[str, Any]) -> list[Field]:
 
 def _common(entry: dict[str, Any]) -> list[Field]:
     return [
-        Field("國家", "Country", _both(COUNTRY, entry["co"])),
+        Field("國家", "Country", COUNTRY_NAMES.get(entry["co"]) or _both(COUNTRY, entry["co"])),
         Field("發證機構", "Issuer", entry["is"]),
         Field("證書識別碼", "Certificate identifier", entry["ci"]),
     ]

@@ -96,7 +96,16 @@ def _fields(pdf: FPDF, fields: list[Field], *, width: float) -> None:
         pdf.set_font("latin", size=9)
         pdf.set_text_color(90, 90, 90)
         pdf.cell(width, 5, f"{field.zh}  {field.en}", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("latin", size=12)
+        _fit(pdf, field.value or "-", width)
         pdf.set_text_color(0, 0, 0)
         pdf.multi_cell(width, 6, field.value or "-", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> None:
+    """Set the largest value size (12 pt down to 8 pt) at which ``text`` fits on one line, so
+    a UVCI is never broken across lines; longer text wraps at 8 pt."""
+    for size in range(12, 7, -1):
+        pdf.set_font("latin", size=size)
+        if pdf.get_string_width(text) <= width - 2:
+            return

@@ -99,6 +99,7 @@ def issue_once(
     if existing is not None:
         return existing, False
     certificate = issue(session, bundle, ctx)
+    session.flush()  # the key row refers to the certificate row: insert that first
     session.add(
         IdempotencyKey(
             client_id=client_id,
@@ -175,6 +176,7 @@ def reissue(
     """Issue a corrected certificate (new UVCI) and supersede (revoke) the old one."""
     old = _valid(session, certificate_id)
     new = issue(session, bundle, ctx)
+    session.flush()  # old.superseded_by refers to the new row: insert it first
     old.status = STATUS_SUPERSEDED
     old.revoked_at = ctx.now
     old.superseded_by = new.id

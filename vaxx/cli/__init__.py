@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from vaxx.cli import clients, db, rules, serve, trust
+from vaxx.cli import clients, db, issue, keys, rules, serve, trust
 from vaxx.errors import VaxxError
 
 app = typer.Typer(
@@ -21,7 +21,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("serve")(serve.serve)
+app.command("issue")(issue.issue)
 app.add_typer(db.app, name="db")
+app.add_typer(keys.app, name="keys")
 app.add_typer(clients.app, name="clients")
 app.add_typer(rules.app, name="rules")
 app.add_typer(trust.app, name="trust")
