@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from vaxx.cli import clients, db, issue, keys, rules, serve, trust
+from vaxx.cli import clients, db, issue, keys, rules, serve, trust, verify
 from vaxx.errors import VaxxError
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("serve")(serve.serve)
+app.command("verify")(verify.verify)
 app.command("issue")(issue.issue)
 app.add_typer(db.app, name="db")
 app.add_typer(keys.app, name="keys")

@@ -1,0 +1,106 @@
+"""``vaxx verify`` with the contract scripts rely on: exit codes, --json, --batch."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vaxx.cli import app
+
+runner = CliRunner()
+AT = "2022-03-01T08:00:00+08:00"
+
+
+@pytest.fixture(scope="module")
+def samples(shared_dir: Path) -> Path:
+    return shared_dir / "standards/taiwan-ig/tw-dcc-samples"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_text_file_and_picture_inputs(samples: Path) -> None:
+    dsc = str(samples / "TW-TST-DSC.pem")
+    qr = (samples / "VAC.hc1.txt").read_text().strip()
+    for source in (qr, "@" + str(samples / "VAC.hc1.txt"), str(samples / "VAC.jpg")):
+        code, output = run("verify", source, "--trust-cert", dsc, "--at", AT)
+        assert code == 0, output
+        assert "verdict: valid" in output
+        assert " 6. ok   signature" in output
+
+
+def test_json_output(samples: Path) -> None:
+    code, output = run(
+        "verify",
+        "@" + str(samples / "TEST.hc1.txt"),
+        "--trust-cert",
+        str(samples / "TW-TST-DSC.pem"),
+        "--at",
+        AT,
+        "--json",
+    )
+    body = json.loads(output)
+    assert code == 0
+    assert body["valid"] is True
+    assert body["verdict"] == "valid"
+    assert [step["step"] for step in body["steps"]] == [
+        "picture", "prefix", "base45", "decompress", "cose", "signature",
+        "key_usage", "expiry", "schema", "revocation", "rules",
+    ]  # fmt: skip
+    assert body["steps"][0]["ok"] is None
+
+
+def test_expired_is_exit_one(samples: Path) -> None:
+    code, output = run(
+        "verify",
+        "@" + str(samples / "TEST.hc1.txt"),
+        "--trust-cert",
+        str(samples / "TW-TST-DSC.pem"),
+        "--at",
+        "2026-01-01T00:00:00Z",
+    )
+    assert code == 1
+    assert "FAIL expiry" in output
+    assert "verdict: invalid" in output
+
+
+def test_batch_writes_json_lines_in_order(samples: Path, tmp_path: Path) -> None:
+    lines = [
+        (samples / "VAC.hc1.txt").read_text().strip(),
+        "HC1:garbage",
+        (samples / "TEST.hc1.txt").read_text().strip(),
+    ]
+    batch = tmp_path / "batch.txt"
+    batch.write_text("\n".join(lines) + "\n")
+    code, output = run(
+        "verify", "--batch", str(batch), "--trust-cert", str(samples / "TW-TST-DSC.pem"), "--at", AT
+    )
+    results = [json.loads(line) for line in output.splitlines()]
+    assert code == 1
+    assert [r["verdict"] for r in results] == ["valid", "invalid", "valid"]
+    assert results[2]["certificate_type"] == "test"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["verify", "HC1:X"],
+        ["verify", "--trust-cert", "x.pem"],
+        ["verify", "HC1:X", "--trust-cert", "/nonexistent.pem"],
+        ["verify", "HC1:X", "--trust-cert", "{dsc}", "--at", "2022-03-01T00:00:00"],
+        ["verify", "HC1:X", "--trust-cert", "{dsc}", "--at", "tomorrow"],
+    ],
+    ids=["no-trust", "no-input", "missing-cert", "naive-time", "bad-time"],
+)
+def test_usage_errors_exit_two(samples: Path, args: list[str]) -> None:
+    from vaxx.errors import InputError
+
+    args = [arg.replace("{dsc}", str(samples / "TW-TST-DSC.pem")) for arg in args]
+    result = runner.invoke(app, args)
+    assert isinstance(result.exception, InputError)
+    assert result.exception.exit_code == 2
