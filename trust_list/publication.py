@@ -113,7 +113,7 @@ def revocations_delta(
     published: Published,
     source: RevocationSource,
 ) -> bytes:
-    """A signed delta: certificates revoked at or after ``since``, stamped with the full
+    """A signed delta: certificates revoked after ``since``, stamped with the full
     list's version (so a client knows which full list it extends)."""
     document = {
         "type": envelope.REVOCATIONS,

@@ -82,7 +82,7 @@ def get_revocations(
     policy: PolicyDep,
     source: RevocationSourceDep,
     since: Annotated[
-        datetime | None, Query(description="Only revocations at or after this")
+        datetime | None, Query(description="Only revocations after this instant")
     ] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:

@@ -1,38 +1,31 @@
 """Where the registry's own data comes from: the issuer's key store and its register.
 
 The issuer package is upstream of trust_list (profiles <- issuer <- trust_list), so these
-adapters call it directly. ``revocations_since`` is looked up at call time: the issuer's
-register of issued certificates exposes ``issuer.service.revocations_since(session,
-since)``, returning items with ``uvci``, ``country``, ``kid``, ``signature`` and
-``revoked_at`` (the :class:`~trust_list.revocation.RevokedCertificate` protocol).
+adapters call it directly: :func:`issuer.revocations.revocations_since` gives items with
+``uvci``, ``country``, ``kid``, ``signature`` and ``revoked_at`` (the
+:class:`~trust_list.revocation.RevokedCertificate` protocol), revoked strictly after
+``since``.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy.orm import Session
 
 from issuer.keys import open_store
+from issuer.revocations import revocations_since
 from trust_list import service
 from trust_list.revocation import RevokedCertificate
-from vaxx.errors import ServiceUnavailable
 from vaxx.settings import Settings
 
 
 def issuer_revocations(session: Session, since: datetime | None) -> Iterable[RevokedCertificate]:
-    """Revoked certificates from the issuer's register (all of them when ``since`` is None)."""
-    try:
-        issuer_service: Any = importlib.import_module("issuer.service")
-        revocations_since = issuer_service.revocations_since
-    except (ImportError, AttributeError) as exc:
-        raise ServiceUnavailable("the issuer's certificate register is not available") from exc
-    entries: Iterable[RevokedCertificate] = revocations_since(session, since)
-    return entries
+    """Certificates revoked (or superseded) after ``since`` in the issuer's register (all of
+    them when ``since`` is None)."""
+    return revocations_since(session, since)
 
 
 def sync_issuer_keys(

@@ -37,7 +37,7 @@ class FakeRegister:
     entries: list[Revoked] = field(default_factory=list)
 
     def __call__(self, session: Session, since: datetime | None) -> list[Revoked]:
-        return [e for e in self.entries if since is None or e.revoked_at >= since]
+        return [e for e in self.entries if since is None or e.revoked_at > since]
 
 
 @pytest.fixture

@@ -73,3 +73,11 @@ def test_since_without_timezone_is_a_422(client: TestClient, register: FakeRegis
     response = client.get("/trust-list/revocations", params={"since": "2026-11-24T00:00:00"})
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_default_source_is_the_issuers_register(
+    client: TestClient, anchor: x509.Certificate, clock: MutableClock
+) -> None:
+    response = client.get("/trust-list/revocations")
+    assert response.status_code == 200, response.text
+    assert _open(response.content, anchor, clock)["kids"] == {}
