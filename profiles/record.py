@@ -66,6 +66,7 @@ class VaccinationFacts:
     series_doses: int
     date: date
     country: str
+    next_dose: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from profiles._internal.codes import (
     place_country,
     system_of,
 )
+from profiles._internal.recommendation import next_dose
 from profiles.dates import local_date, parse_fhir_datetime
 from profiles.outcome import Issues
 from profiles.record import ProfilePolicy, VaccinationFacts
@@ -42,11 +43,12 @@ def check_immunization(
     if policy.require_clinic_details:
         _clinic_details(view, raw, path, issues)
     target = _target(raw, path, issues)
+    following = next_dose(view, entry, day, issues)
     if vp is None or mp is None or ma is None or doses is None or day is None:
         return None
     if country is None or target is None:
         return None
-    return VaccinationFacts(target, vp, mp, ma, doses[0], doses[1], day, country)
+    return VaccinationFacts(target, vp, mp, ma, doses[0], doses[1], day, country, following)
 
 
 def _vaccine(

@@ -12,6 +12,7 @@ from profiles.dates import earliest_day
 from profiles.outcome import Issues
 from profiles.record import Person, ProfilePolicy
 
+MAX_NAME = 80
 GENDERS = frozenset({"male", "female", "other", "unknown"})
 #: FHIR partial date restricted to the DCC's 1900-2099 range.
 _BIRTH_DATE = re.compile(r"(19|20)[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?")
@@ -56,6 +57,14 @@ def _names(
             "須填姓氏",
             code="required",
         )
+    for part, value in (("family", family), ("given", given)):
+        if value is not None and len(value) > MAX_NAME:
+            issues.error(
+                f"{path}.name[0].{part}",
+                f"Name part longer than {MAX_NAME} characters (the DCC limit)",
+                f"姓名超過 {MAX_NAME} 字元 (DCC 上限)",
+            )
+            return None
     passport_index = 1 if len(names) > 1 else 0
     family_t, given_t = _transliterated(
         names[passport_index], f"{path}.name[{passport_index}]", issues

@@ -243,3 +243,46 @@ def test_chinese_name_without_passport_spelling_is_refused(vaccination_bundle: B
     patient["name"] = patient["name"][:1]
     errors = errors_of(validate(vaccination_bundle, today=date(2021, 8, 3)))
     assert any("transliterated" in e["details"]["text"] for e in errors)
+
+
+def _with_next_dose(bundle: Bundle, value: str) -> None:
+    bundle["entry"].append(
+        {
+            "fullUrl": "urn:uuid:rec",
+            "resource": {
+                "resourceType": "ImmunizationRecommendation",
+                "patient": {"reference": bundle["entry"][0]["fullUrl"]},
+                "date": "2021-08-02",
+                "recommendation": [
+                    {
+                        "forecastStatus": {"coding": [{"code": "due"}]},
+                        "dateCriterion": [
+                            {
+                                "code": {
+                                    "coding": [{"system": "http://loinc.org", "code": "30980-7"}]
+                                },
+                                "value": value,
+                            }
+                        ],
+                        "supportingImmunization": [{"reference": bundle["entry"][3]["fullUrl"]}],
+                    }
+                ],
+            },
+        }
+    )
+
+
+def test_next_dose_is_kept_in_the_record(vaccination_bundle: Bundle) -> None:
+    _with_next_dose(vaccination_bundle, "2021-10-02")
+    record = parse_bundle(vaccination_bundle, today=date(2021, 8, 3))
+    assert isinstance(record.facts, records.VaccinationFacts)
+    assert record.facts.next_dose == date(2021, 10, 2)
+    assert "v" in to_dcc(record, uvci=UVCI, issuer=ISSUER)
+
+
+def test_next_dose_before_the_vaccination_is_refused(vaccination_bundle: Bundle) -> None:
+    _with_next_dose(vaccination_bundle, "2021-08-01")
+    errors = errors_of(validate(vaccination_bundle, today=date(2021, 8, 3)))
+    assert [e["expression"][0] for e in errors] == [
+        "Bundle.entry[4].resource.recommendation[0].dateCriterion[0].value"
+    ]

@@ -182,3 +182,9 @@ def test_institution_code_is_required_in_taiwan(vaccination_bundle: Bundle) -> N
     assert [i["expression"][0] for i in errors_of(outcome)] == [
         "Bundle.entry[1].resource.identifier"
     ]
+
+
+def test_name_longer_than_the_dcc_allows_is_refused(vaccination_bundle: Bundle) -> None:
+    _patient(vaccination_bundle)["name"][0]["given"] = ["明" * 81]
+    outcome = validate(vaccination_bundle, today=TODAY)
+    assert [i["expression"][0] for i in errors_of(outcome)] == [f"{P}.name[0].given"]
