@@ -13,6 +13,10 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.resource import Resource
 
 
+#: ``date`` under another name, for classes that have a field called ``date``.
+_Day = date
+
+
 class CertificateKind(StrEnum):
     VACCINATION = "vaccination"
     TEST = "test"
@@ -66,7 +70,7 @@ class VaccinationFacts:
     series_doses: int
     date: date
     country: str
-    next_dose: date | None = None
+    next_dose: _Day | None = None
 
 
 @dataclass(frozen=True, slots=True)
