@@ -12,7 +12,6 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.resource import Resource
 
-
 #: ``date`` under another name, for classes that have a field called ``date``.
 _Day = date
 
