@@ -13,6 +13,7 @@ whole OperationOutcome.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -222,7 +223,7 @@ def _record(data: Mapping[str, Any], checked: _Checked) -> CertificateRecord:
         patient=cast(Patient, patient.model),
         event=cast(Immunization | Observation, event.model),
         resources=others,
-        bundle=dict(data),
+        bundle=copy.deepcopy(dict(data)),
         person=person,
         facts=facts,
         uvci=text(identifier, "value") if text(identifier, "system") == UVCI_SYSTEM else None,

@@ -82,3 +82,11 @@ def test_valid_example_outcome_is_a_single_information_issue(
     outcome = validate(vaccination_bundle, today=date(2021, 8, 2))
     assert outcome["resourceType"] == "OperationOutcome"
     assert [i["severity"] for i in outcome["issue"]] == ["information"]
+
+
+def test_record_bundle_is_a_copy_the_caller_cannot_change(
+    vaccination_bundle: dict[str, Any],
+) -> None:
+    record = parse_bundle(vaccination_bundle, today=date(2021, 8, 2))
+    vaccination_bundle["entry"][0]["resource"]["birthDate"] = "1999-01-01"
+    assert record.bundle["entry"][0]["resource"]["birthDate"] == "1985-03-14"
