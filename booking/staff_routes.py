@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
 from booking import (
     administration,
     appointments,
+    certificates,
     eligibility,
     history,
     reports,
@@ -43,7 +44,8 @@ from booking.schemas import (
 from booking.taiwan import IdType, taipei_date
 from vaxx import audit
 from vaxx.auth.models import ApiClient
-from vaxx.deps import BookingStaffClient, NowDep, SessionDep
+from vaxx.deps import BookingStaffClient, NowDep, SessionDep, SettingsDep
+from vaxx.errors import ServiceUnavailable
 
 router = APIRouter(prefix="/booking/staff", tags=["booking staff"])
 
@@ -223,10 +225,23 @@ def _administration_public(session: Session, record: Administration) -> Administ
     )
 
 
+def _issue(
+    request: Request, settings: SettingsDep, now: NowDep, client: BookingStaffClient
+) -> administration.Issue | None:
+    """The issuer, when the app runs one (it mounts its key store on ``app.state``)."""
+    keys = getattr(request.app.state, "issuer_keys", None)
+    if keys is None:
+        return None
+    return certificates.issuer(keys, settings, now=now, actor=_actor(client))
+
+
+IssueDep = Annotated[administration.Issue | None, Depends(_issue)]
+
+
 @router.post(
     "/sites/{code}/administrations",
     status_code=status.HTTP_201_CREATED,
-    summary="Record an administered dose (writes the Immunization Bundle)",
+    summary="Record an administered dose (Immunization Bundle; certificate by site setting)",
 )
 def administer(
     code: str,
@@ -234,9 +249,36 @@ def administer(
     client: BookingStaffClient,
     session: SessionDep,
     now: NowDep,
+    issue: IssueDep,
 ) -> AdministrationPublic:
     site = sites.get(session, code)
-    record = administration.administer(session, site, body, now=now, actor=_actor(client))
+    record = administration.administer(
+        session,
+        site,
+        body,
+        now=now,
+        actor=_actor(client),
+        issue=issue if site.issues_certificates else None,
+    )
+    session.commit()
+    return _administration_public(session, record)
+
+
+@router.post(
+    "/administrations/{administration_id}/certificate",
+    summary="Sign the certificate of a dose recorded without one",
+)
+def issue_certificate(
+    administration_id: int,
+    client: BookingStaffClient,
+    session: SessionDep,
+    now: NowDep,
+    issue: IssueDep,
+) -> AdministrationPublic:
+    if issue is None:
+        raise ServiceUnavailable("this server runs no issuer")
+    record = certificates.get_administration(session, administration_id)
+    certificates.issue_later(session, record, issue, now=now, actor=_actor(client))
     session.commit()
     return _administration_public(session, record)
 

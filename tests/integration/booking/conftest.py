@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from issuer.keys import KeyStore
 from tests.conftest import auth
 from vaxx.auth.scopes import Scope
+from vaxx.settings import DEVELOPMENT_KEY_PASSPHRASE, Settings
 
 SITE_CODE = "1133060019"
 SLOT_DAY = date(2026, 11, 24)  # the clock fixture reads Monday 2026-11-23 17:00 in Taipei
@@ -53,6 +57,7 @@ class Staff:
             "phone": "03-9771234",
             "sessions": ["morning", "afternoon"],
             "channels": ["web"],
+            "issues_certificates": False,
         } | overrides
         return dict(self.call("POST", "/booking/staff/sites", 201, json=body))
 
@@ -98,6 +103,21 @@ class Staff:
             content=csv.encode(),
             headers={"Content-Type": "text/csv"},
         )
+
+
+@pytest.fixture(scope="session")
+def dev_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A development key store made once per session (RSA/EC generation is slow)."""
+    directory = tmp_path_factory.mktemp("booking-keys") / "keys"
+    store = KeyStore(directory, DEVELOPMENT_KEY_PASSPHRASE.encode())
+    store.init(country="TW", now=datetime(2026, 11, 1, tzinfo=UTC), development=True)
+    return directory
+
+
+@pytest.fixture
+def issuer_keys(settings: Settings, dev_keys: Path) -> None:
+    """Put the development keys where the app's issuer reads them."""
+    shutil.copytree(dev_keys, settings.data_dir / "keys")
 
 
 @pytest.fixture

@@ -1,10 +1,14 @@
 """A dose through the API: stock -> slot -> eligibility -> appointment -> check-in ->
-administration -> Immunization Bundle -> nightly report, on SQLite and PostgreSQL."""
+administration -> Immunization Bundle -> signed certificate -> nightly report, on SQLite
+and PostgreSQL."""
 
 from __future__ import annotations
 
+import zlib
 from datetime import UTC, datetime
 
+import cbor2
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.integration.booking.conftest import SITE_CODE, Staff, booking, national_id
@@ -32,9 +36,27 @@ def _administer(staff: Staff, reference: str, lot: str = "FK8891", expect: int =
     )
 
 
-def test_a_dose_flows_from_stock_to_immunization_bundle(
-    client: TestClient, staff: Staff, stocked: dict[str, int], clock
+def _hc1_payload(hc1: str) -> dict:
+    """Base45 -> zlib -> COSE_Sign1 -> CWT claim -260 (the DCC); the signature is the
+    issuer's concern and is tested there."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+    text, out = hc1.removeprefix("HC1:"), bytearray()
+    for i in range(0, len(text), 3):
+        chunk = [alphabet.index(c) for c in text[i : i + 3]]
+        value = sum(v * 45**k for k, v in enumerate(chunk))
+        out += value.to_bytes(2 if len(chunk) == 3 else 1, "big")
+    sign1 = cbor2.loads(zlib.decompress(bytes(out)))
+    claims = cbor2.loads(sign1.value[2])
+    return dict(claims[-260][1])
+
+
+@pytest.mark.usefixtures("issuer_keys")
+def test_a_dose_flows_from_stock_to_signed_certificate(
+    client: TestClient, staff: Staff, clock
 ) -> None:
+    staff.site(issues_certificates=True)
+    staff.stock(staff.lot(), 10)
+    stocked = {"slot": staff.slot(50)}
     staff.eligible(PERSON)
     booked = client.post("/booking/appointments", json=booking(stocked["slot"], PERSON))
     assert booked.status_code == 201, booked.text
@@ -54,6 +76,10 @@ def test_a_dose_flows_from_stock_to_immunization_bundle(
     assert immunization["patient"]["reference"] == resources["Patient"]["fullUrl"]
     assert immunization["location"]["reference"] == resources["Organization"]["fullUrl"]
     assert resources["Patient"]["resource"]["identifier"][0]["value"] == PERSON
+    dcc = _hc1_payload(given["certificate"]["hc1"])
+    assert dcc["v"][0] | {"dn": 1, "sd": 2, "mp": "EU/1/20/1528", "dt": "2026-11-24"} == dcc["v"][0]
+    assert dcc["v"][0]["ci"] == given["certificate"]["uvci"]
+    assert dcc["dob"] == "1985-03-14"
 
     stock = staff.call("GET", f"/booking/staff/sites/{SITE_CODE}/stock", 200)
     assert (stock[0]["doses_given"], stock[0]["balance"]) == (1, 59)
@@ -88,3 +114,24 @@ def test_second_dose_number_comes_from_history_and_too_soon_is_refused(
     history = staff.call("GET", f"/booking/staff/persons/national-id/{PERSON}/immunizations", 200)
     assert history["total"] == 1
     assert staff.call("POST", url, 201, json=walk_in)["dose_number"] == 2
+
+
+@pytest.mark.usefixtures("issuer_keys")
+def test_a_site_without_instant_certificates_signs_later_on_request(
+    staff: Staff, stocked: dict[str, int]
+) -> None:
+    walk_in = {
+        "vaccine_code": "CoV BNT",
+        "lot_number": "FK8891",
+        "patient": PATIENT,
+        "performer": {"name": "王美玲"},
+        "person": {"id_type": "national-id", "id_value": PERSON, "birth_date": "1985-03-14"},
+    }
+    given = staff.call(
+        "POST", f"/booking/staff/sites/{SITE_CODE}/administrations", 201, json=walk_in
+    )
+    assert given["certificate"] is None
+    url = f"/booking/staff/administrations/{given['id']}/certificate"
+    signed = staff.call("POST", url, 200)
+    assert _hc1_payload(signed["certificate"]["hc1"])["v"][0]["ci"] == signed["certificate"]["uvci"]
+    assert staff.call("POST", url, 409)["code"] == "already_exists"
