@@ -233,9 +233,8 @@ def _check_revocation(
 
 
 def _result(run: _Run, verdict: Verdict) -> VerificationResult:
-    done = {outcome.step for outcome in run.outcomes}
-    steps = run.outcomes + [StepOutcome(s, None, "not_run") for s in Step if s not in done]
-    steps.sort(key=lambda outcome: list(Step).index(outcome.step))
+    recorded = {outcome.step: outcome for outcome in run.outcomes}
+    steps = [recorded.get(step) or StepOutcome(step, None, "not_run") for step in Step]
     disclosed = run.key is not None and run.claims is not None
     claims = run.claims if disclosed else None
     sign1 = run.sign1

@@ -43,10 +43,10 @@ def decode(text: str) -> bytes:
         raise Base45Invalid("Base45 text length leaves a dangling character")
     table = _triples()
     try:
-        values = [table[group] for group in _GROUPS.findall(text, 0, full * 3)]
+        body = struct.pack(f">{full}H", *map(table.__getitem__, _GROUPS.findall(text, 0, full * 3)))
         tail = bytes([_pairs()[text[-2:]]]) if rest else b""
     except KeyError:
         raise Base45Invalid(
             "Base45 text has a character outside the alphabet or a group above its range"
         ) from None
-    return struct.pack(f">{full}H", *values) + tail
+    return body + tail
