@@ -68,7 +68,15 @@ class Issues:
     items: list[Issue] = field(default_factory=list)
 
     def error(self, expression: str, en: str, zh: str, code: IssueCode = "value") -> None:
-        self.items.append(Issue("error", code, expression, en, zh))
+        """Add an error; one per element. A FHIR-structure message (pydantic's wording) is
+        replaced by the clearer bilingual rule message for the same element."""
+        issue = Issue("error", code, expression, en, zh)
+        for index, seen in enumerate(self.items):
+            if seen.severity == "error" and seen.expression == expression:
+                if seen.code == "structure" and code != "structure":
+                    self.items[index] = issue
+                return
+        self.items.append(issue)
 
     def warning(self, expression: str, en: str, zh: str, code: IssueCode = "value") -> None:
         self.items.append(Issue("warning", code, expression, en, zh))

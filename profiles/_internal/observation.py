@@ -123,6 +123,13 @@ def _common(
             "僅能為最終 (final) 檢驗結果開立證明",
             code="business-rule",
         )
+    if code_in(obj(raw, "code"), LOINC) is None:
+        issues.error(
+            f"{path}.code",
+            "Observation.code must name the SARS-CoV-2 test in LOINC (e.g. 94309-2)",
+            "Observation.code 須為 LOINC 的 SARS-CoV-2 檢驗代碼 (例如 94309-2)",
+            code="required",
+        )
     collected = _when(raw, path, "effectiveDateTime", today, issues, required=True)
     reported = _when(raw, path, "issued", today, issues, required=False)
     if isinstance(collected, datetime) and isinstance(reported, datetime) and reported < collected:

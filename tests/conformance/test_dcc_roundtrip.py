@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fhir.resources.R4B.bundle import Bundle
 
 from profiles import (
     DccInvalid,
@@ -115,6 +116,7 @@ def _round_trip(path: Path) -> tuple[str, str]:
         reason = "value sets" if "value set" in exc.detail else "schema 1.3.3"
         return f"skipped: payload rejected by the DCC {reason}", ""
     bundle = from_dcc(payload)
+    Bundle.model_validate(bundle)  # the whole Bundle is valid FHIR R4B, not just each entry
     try:
         record = parse_bundle(bundle, today=TODAY, policy=ProfilePolicy.imported())
     except ProfileInvalid as exc:

@@ -286,3 +286,9 @@ def test_next_dose_before_the_vaccination_is_refused(vaccination_bundle: Bundle)
     assert [e["expression"][0] for e in errors] == [
         "Bundle.entry[4].resource.recommendation[0].dateCriterion[0].value"
     ]
+
+
+def test_observation_code_must_be_loinc(test_bundle: Bundle) -> None:
+    _obs(test_bundle)["code"] = {"coding": [{"system": "http://example.org", "code": "pcr"}]}
+    errors = errors_of(validate(test_bundle, today=date(2021, 9, 14)))
+    assert [e["expression"][0] for e in errors] == ["Bundle.entry[2].resource.code"]

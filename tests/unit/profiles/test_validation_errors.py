@@ -188,3 +188,14 @@ def test_name_longer_than_the_dcc_allows_is_refused(vaccination_bundle: Bundle) 
     _patient(vaccination_bundle)["name"][0]["given"] = ["明" * 81]
     outcome = validate(vaccination_bundle, today=TODAY)
     assert [i["expression"][0] for i in errors_of(outcome)] == [f"{P}.name[0].given"]
+
+
+def test_one_error_per_element_and_the_outcome_is_valid_fhir(vaccination_bundle: Bundle) -> None:
+    from fhir.resources.R4B.operationoutcome import OperationOutcome
+
+    _patient(vaccination_bundle)["birthDate"] = "1985-13-01"  # fails the model and our rule
+    outcome = validate(vaccination_bundle, today=TODAY)
+    [issue] = errors_of(outcome)
+    assert issue["expression"] == [f"{P}.birthDate"]
+    assert "1985-13-01" in issue["details"]["text"]
+    OperationOutcome.model_validate(outcome)
