@@ -172,6 +172,43 @@ def cancel(session: Session, appointment: Appointment, *, now: datetime) -> None
     )
 
 
+def reschedule(
+    session: Session, appointment: Appointment, new_slot: Slot, *, now: datetime
+) -> Appointment:
+    """Move a booked appointment to ``new_slot``: the new place is taken before the old one
+    is given back, so a full slot leaves the appointment where it was."""
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise InvalidTransition(f"an appointment that is {appointment.status} cannot move")
+    old_slot_id = appointment.slot_id
+    if new_slot.id == old_slot_id:
+        return appointment
+    if new_slot.closed_at is not None or new_slot.day < taipei_date(now):
+        raise SlotClosed("this slot no longer takes bookings")
+    plan(session, IdType(appointment.id_type), appointment.id_value, new_slot)
+    taken = apply(
+        session,
+        update(Slot)
+        .where(Slot.id == new_slot.id, Slot.booked < Slot.capacity, Slot.closed_at.is_(None))
+        .values(booked=Slot.booked + 1),
+    )
+    if not taken:
+        raise SlotFull("this slot is fully booked; choose another")
+    moved = apply(
+        session,
+        update(Appointment)
+        .where(Appointment.id == appointment.id, Appointment.status == AppointmentStatus.BOOKED)
+        .values(slot_id=new_slot.id, updated_at=now),
+    )
+    if not moved:
+        raise InvalidTransition("the appointment changed meanwhile; look it up again")
+    apply(
+        session,
+        update(Slot).where(Slot.id == old_slot_id, Slot.booked > 0).values(booked=Slot.booked - 1),
+    )
+    session.refresh(appointment)
+    return appointment
+
+
 def check_in(session: Session, appointment: Appointment, *, now: datetime) -> None:
     """The person arrived on the day of their slot."""
     slot = session.get_one(Slot, appointment.slot_id)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from booking import appointments, eligibility, fhir, history, rules, sites, slots
-from booking.enums import Funding, Session
+from booking.enums import Channel, Funding, Session
 from booking.errors import BookingInputError
 from booking.models import Appointment, Site, Slot
 from booking.schemas import (
@@ -21,11 +22,15 @@ from booking.schemas import (
     BookingCreate,
     EligibilityAnswer,
     PersonIn,
+    Reschedule,
     SitePublic,
     SlotPublic,
 )
 from booking.taiwan import county, taipei_date
+from vaxx.auth import service as auth_service
+from vaxx.auth.scopes import Scope
 from vaxx.deps import NowDep, SessionDep
+from vaxx.errors import AuthError
 
 router = APIRouter(prefix="/booking", tags=["booking"])
 
@@ -110,8 +115,39 @@ def check_eligibility(
     )
 
 
+_bearer = HTTPBearer(auto_error=False, description="Partners and staff: API client token")
+_CHANNEL_SCOPES = {
+    Channel.PARTNER: Scope.BOOKING_AGENT,
+    Channel.KIOSK: Scope.BOOKING_AGENT,
+    Channel.STAFF: Scope.BOOKING_STAFF,
+}
+
+
+def _require_channel(
+    channel: Channel,
+    session: SessionDep,
+    now: NowDep,
+    credentials: HTTPAuthorizationCredentials | None,
+) -> None:
+    """Anyone may book on the web; the partner, kiosk and staff channels need their token,
+    so the channel recorded on an appointment is true."""
+    scope = _CHANNEL_SCOPES.get(channel)
+    if scope is None:
+        return
+    if credentials is None:
+        raise AuthError(f"booking through the {channel} channel needs a {scope} token")
+    client = auth_service.authenticate(session, credentials.credentials, now=now)
+    auth_service.require(client, scope)
+
+
 @router.post("/appointments", status_code=status.HTTP_201_CREATED, summary="Book a place in a slot")
-def book(body: BookingCreate, session: SessionDep, now: NowDep) -> AppointmentPublic:
+def book(
+    body: BookingCreate,
+    session: SessionDep,
+    now: NowDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> AppointmentPublic:
+    _require_channel(body.channel, session, now, credentials)
     slot = slots.get(session, body.slot_id)
     appointment = appointments.book(session, slot, body, now=now)
     session.commit()
@@ -127,6 +163,14 @@ def lookup(body: AppointmentLookup, session: SessionDep) -> AppointmentPublic:
 def cancel(body: AppointmentLookup, session: SessionDep, now: NowDep) -> AppointmentPublic:
     appointment = appointments.find(session, body.reference, body.birth_date)
     appointments.cancel(session, appointment, now=now)
+    session.commit()
+    return _public(session, appointment)
+
+
+@router.post("/appointments/reschedule", summary="Move your appointment to another slot")
+def reschedule(body: Reschedule, session: SessionDep, now: NowDep) -> AppointmentPublic:
+    appointment = appointments.find(session, body.reference, body.birth_date)
+    appointments.reschedule(session, appointment, slots.get(session, body.slot_id), now=now)
     session.commit()
     return _public(session, appointment)
 

@@ -195,6 +195,10 @@ class AppointmentLookup(_Strict):
     birth_date: date
 
 
+class Reschedule(AppointmentLookup):
+    slot_id: int
+
+
 class CategoryCreate(_Strict):
     code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9\-]{1,20}$")]
     name_zh: Text

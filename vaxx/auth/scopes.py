@@ -12,5 +12,7 @@ class Scope(StrEnum):
     """Use the online verification endpoint."""
     BOOKING_STAFF = "booking-staff"
     """Site staff: stock, slots, check-in and administered doses."""
+    BOOKING_AGENT = "booking-agent"
+    """Partners booking for people: pharmacies and convenience-store kiosks."""
     AVAILABILITY_SOURCE = "availability-source"
     """Partner systems pushing their own availability."""

@@ -184,3 +184,36 @@ def test_search_slots_and_fhir_views(
     clock.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     bundle = client.get("/booking/fhir/Slot?county=10002").json()
     assert bundle["entry"][0]["resource"]["status"] == "free"
+
+
+def test_partner_and_kiosk_bookings_need_a_booking_agent_token(
+    client: TestClient, staff: Staff, stocked: dict[str, int], make_token: Callable[..., str]
+) -> None:
+    staff.eligible(PERSON)
+    body = booking(stocked["slot"], PERSON, channel="kiosk")
+    assert client.post("/booking/appointments", json=body).status_code == 401
+    verifier = auth(make_token(Scope.VERIFIER))
+    assert client.post("/booking/appointments", json=body, headers=verifier).status_code == 403
+    agent = auth(make_token(Scope.BOOKING_AGENT))
+    made = client.post("/booking/appointments", json=body, headers=agent)
+    assert (made.status_code, made.json()["channel"]) == (201, "kiosk")
+
+
+def test_reschedule_takes_the_new_place_before_freeing_the_old(
+    client: TestClient, staff: Staff, stocked: dict[str, int]
+) -> None:
+    staff.eligible(PERSON, national_id(5))
+    afternoon = {"day": "2026-11-24", "session": "afternoon", "vaccine_code": "CoV BNT"}
+    full = staff.call(
+        "POST", f"/booking/staff/sites/{SITE_CODE}/slots", 201, json=afternoon | {"capacity": 1}
+    )["id"]
+    assert client.post("/booking/appointments", json=booking(full, national_id(5))).is_success
+    made = client.post("/booking/appointments", json=booking(stocked["slot"], PERSON)).json()
+    move = {"reference": made["reference"], "birth_date": "1985-03-14", "slot_id": full}
+    refused = client.post("/booking/appointments/reschedule", json=move)
+    assert (refused.status_code, refused.json()["code"]) == (409, "slot_full")
+    staff.call("PATCH", f"/booking/staff/slots/{full}", 200, json={"capacity": 2})
+    moved = client.post("/booking/appointments/reschedule", json=move).json()
+    assert (moved["slot"]["id"], moved["slot"]["booked"]) == (full, 2)
+    old = client.get("/booking/slots?session=morning").json()[0]
+    assert old["booked"] == 0
