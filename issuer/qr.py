@@ -15,6 +15,7 @@ from PIL import Image
 
 from issuer.errors import BadRequest
 
+DARK, LIGHT = 0, 255
 MODULE_PIXELS = 4
 """PNG pixels per QR module: about 30 mm wide at 300 dpi for a typical DCC."""
 
@@ -38,5 +39,27 @@ def png(text: str, *, scale: int = MODULE_PIXELS) -> bytes:
 
 
 def svg(text: str) -> str:
-    """An SVG of ``text`` with one unit per module, quiet zone included (scales freely)."""
-    return str(_barcode(text).to_svg(scale=1, add_quiet_zones=True))
+    """An SVG of ``text``, one unit per module, quiet zone included (scales freely).
+
+    Drawn here as one path of horizontal runs: a third of the time of zxing-cpp's own SVG
+    writer, which emits a rectangle per run through zint (``benchmarks/issue.py``).
+    """
+    matrix = _barcode(text).to_image(scale=1, add_quiet_zones=True)
+    height, width = matrix.shape
+    pixels = bytes(memoryview(matrix))  # type: ignore[arg-type]  # zxingcpp.Image is a buffer
+    runs = []
+    for y in range(height):
+        row = pixels[y * width : (y + 1) * width]
+        x = row.find(DARK)
+        while x != -1:
+            end = row.find(LIGHT, x)
+            end = width if end == -1 else end
+            runs.append(f"M{x} {y}h{end - x}v1h{x - end}z")
+            x = row.find(DARK, end)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width * MODULE_PIXELS}" height="{height * MODULE_PIXELS}" '
+        'shape-rendering="crispEdges">'
+        f'<rect width="{width}" height="{height}" fill="#fff"/>'
+        f'<path fill="#000" d="{"".join(runs)}"/></svg>'
+    )
