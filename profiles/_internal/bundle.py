@@ -15,7 +15,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
-from profiles._internal.access import Json, items, obj, text
+from profiles._internal.access import Json, obj, text
 from profiles.outcome import Issues
 
 KNOWN_TYPES = frozenset(
@@ -161,7 +161,3 @@ def _add_entry(
         return
     model = _model(resource, f"{path}.resource", issues)
     view.entries.append(Entry(index, full_url, resource, model))
-
-
-def bundle_items(view: BundleView, key: str) -> list[Json]:
-    return items(view.raw, key)

@@ -78,3 +78,13 @@ def test_a_body_that_is_not_an_object_is_a_422_problem(client: TestClient, body:
     response = client.post("/profiles/validate", json=body)
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_dcc_preview_of_a_recovery(client: TestClient, shared_dir: Path) -> None:
+    bundle = json.loads((shared_dir / "examples" / "issue-test-request.json").read_text("utf-8"))
+    bundle["entry"][2]["resource"]["valueCodeableConcept"]["coding"][0]["code"] = "260373001"
+    response = client.post("/profiles/dcc", params={"kind": "recovery"}, json=bundle)
+    assert response.status_code == 200
+    assert response.json()["payload"]["r"][0]["fr"] == "2021-09-13"
+    response = client.post("/profiles/dcc", params={"kind": "nonsense"}, json=bundle)
+    assert response.status_code == 422
