@@ -162,7 +162,8 @@ def _steps(run: _Run, qr: str | None, image: bytes | None) -> None:
             issuer_country_code=claims.issuer,
             kid=base64.b64encode(key.kid).decode(),
         )
-        run.rules = rules.check(claims.dcc, external, type_key)
+        run.rules = rules.evaluate(claims.dcc, external, type_key)
+        run.rules.require_passed()
         run.passed(Step.RULES, message=f"{len(run.rules.outcomes)} rule(s) passed for {country}")
 
 

@@ -212,6 +212,12 @@ class RulesReport:
     def failed(self) -> tuple[RuleOutcome, ...]:
         return tuple(outcome for outcome in self.outcomes if not outcome.passed)
 
+    def require_passed(self) -> None:
+        """Raise :class:`RuleFailed` naming every failed rule."""
+        if self.failed:
+            names = ", ".join(outcome.identifier for outcome in self.failed)
+            raise RuleFailed(f"rules not met for {self.country}: {names}", failed=names)
+
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:
@@ -264,9 +270,7 @@ class RuleSet:
     def check(self, payload: Any, external: External, type_key: str) -> RulesReport:
         """Like :meth:`evaluate`, but raise :class:`RuleFailed` naming the failed rules."""
         report = self.evaluate(payload, external, type_key)
-        if report.outcomes and not report.passed:
-            names = ", ".join(outcome.identifier for outcome in report.failed)
-            raise RuleFailed(f"rules not met for {report.country}: {names}", failed=names)
+        report.require_passed()
         return report
 
 

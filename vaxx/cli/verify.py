@@ -39,6 +39,13 @@ def verify(
     country: Annotated[
         str | None, typer.Option(help="Destination country for --rules (default: the rules')")
     ] = None,
+    policy_name: Annotated[
+        str | None,
+        typer.Option(
+            "--policy",
+            help="Shipped policy: TW-fully-vaccinated, TW-booster, TW-vaccinated-or-tested",
+        ),
+    ] = None,
     at: Annotated[
         str | None, typer.Option("--at", help="Validation time, ISO 8601 with offset")
     ] = None,
@@ -54,7 +61,7 @@ def verify(
         raise InputError("no trust: pass --trust-cert DSC.pem (repeatable)")
     now = _validation_time(at)
     trust = _trust_store(trust_cert)
-    policy = _policy(rules, country)
+    policy = _policy(rules, country, policy_name)
     if batch is not None:
         all_valid = _run_batch(batch, trust, policy, now)
         raise typer.Exit(0 if all_valid else 1)
@@ -94,9 +101,14 @@ def _trust_store(paths: list[Path]) -> TrustStore:
     return InMemoryTrustStore.from_certificates(_read(path) for path in paths)
 
 
-def _policy(paths: list[Path] | None, country: str | None) -> Policy:
+def _policy(paths: list[Path] | None, country: str | None, name: str | None) -> Policy:
     from verifier import Policy, RuleSet
+    from verifier.policies import policy
 
+    if name is not None and paths:
+        raise InputError("give --policy or --rules, not both")
+    if name is not None:
+        return policy(name)
     if not paths:
         return Policy()
     rule_set = RuleSet.from_paths(paths)

@@ -38,9 +38,15 @@ def read_qr(data: bytes) -> str:
     formats = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
     # A clean screenshot or rendered PNG decodes in the quick pass (about half the time);
     # photos fall through to the full search (rotation, downscaling, inversion).
-    quick = {"try_rotate": False, "try_downscale": False, "try_invert": False}
-    for options in (quick, {}):
-        for barcode in zxingcpp.read_barcodes(grey, formats=formats, **options):
+    for quick in (True, False):
+        barcodes = zxingcpp.read_barcodes(
+            grey,
+            formats=formats,
+            try_rotate=not quick,
+            try_downscale=not quick,
+            try_invert=not quick,
+        )
+        for barcode in barcodes:
             if barcode.valid and barcode.text:
                 return str(barcode.text)
     raise PictureUnreadable("no QR code found in the picture")

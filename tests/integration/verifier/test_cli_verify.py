@@ -104,3 +104,20 @@ def test_usage_errors_exit_two(samples: Path, args: list[str]) -> None:
     result = runner.invoke(app, args)
     assert isinstance(result.exception, InputError)
     assert result.exception.exit_code == 2
+
+
+def test_shipped_policy_refuses_a_positive_test(samples: Path) -> None:
+    code, output = run(
+        "verify",
+        "@" + str(samples / "TEST.hc1.txt"),
+        "--trust-cert",
+        str(samples / "TW-TST-DSC.pem"),
+        "--at",
+        AT,
+        "--policy",
+        "TW-vaccinated-or-tested",
+    )
+    assert code == 1
+    assert "FAIL rules" in output
+    assert "TR-TW-0002" in output
+    assert "verdict: rules_failed" in output
