@@ -31,13 +31,16 @@ class ProfilePolicy:
     validation error. ``require_clinic_details``: the IG's 1..1 elements that the DCC does not
     carry (identifier, gender, lot number, performer, MOHW institution code) must be present.
     ``allow_inactive_codes``: codes the EU has deprecated (``J07BX03``) are warnings, not
-    errors. ``recovery_valid_from_days``/``recovery_valid_days``: the recovery validity the
-    DCC carries in ``df``/``du``, counted from the first positive test (EU: day 11 to 180).
+    errors. ``enforce_encoding_instructions``: ``vp``/``ma`` must be the ones the EU's
+    vaccine-encoding-instructions give for the product (else only a warning).
+    ``recovery_valid_from_days``/``recovery_valid_days``: the recovery validity the DCC
+    carries in ``df``/``du``, counted from the first positive test (EU: day 11 to 180).
     """
 
     naat_only: bool = True
     require_clinic_details: bool = True
     allow_inactive_codes: bool = False
+    enforce_encoding_instructions: bool = True
     recovery_valid_from_days: int = 11
     recovery_valid_days: int = 180
 
@@ -45,7 +48,12 @@ class ProfilePolicy:
     def imported(cls) -> ProfilePolicy:
         """For certificates issued elsewhere (``from_dcc``): accept what a valid DCC carries,
         which is less than the Taiwan IG demands of its own clinics."""
-        return cls(naat_only=False, require_clinic_details=False, allow_inactive_codes=True)
+        return cls(
+            naat_only=False,
+            require_clinic_details=False,
+            allow_inactive_codes=True,
+            enforce_encoding_instructions=False,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -140,3 +140,28 @@ def display_name(value_set_name: str, code: str, lang: Lang = "en") -> str | Non
     if lang == "zh-TW":
         return concept.zh or concept.en
     return concept.en
+
+
+@dataclass(frozen=True, slots=True)
+class EncodingInstruction:
+    """The EU's instruction for one product: its ``ma`` and the ``vp`` codes that go with it."""
+
+    product: str
+    manufacturer: str
+    prophylaxis: frozenset[str]
+
+
+@cache
+def _instructions() -> dict[str, EncodingInstruction]:
+    raw = _read("valuesets/vaccine-encoding-instructions.json")["valueSetValues"]
+    return {
+        v["vaccine-code"]: EncodingInstruction(
+            v["vaccine-code"], v["vaccine-manufacturer"], frozenset(v["sct-codes"])
+        )
+        for v in raw.values()
+    }
+
+
+def encoding_instruction(product: str) -> EncodingInstruction | None:
+    """How the EU says to encode ``product`` (``mp``), from vaccine-encoding-instructions."""
+    return _instructions().get(product)

@@ -37,6 +37,7 @@ def check_immunization(
             code="business-rule",
         )
     vp, mp, ma = _vaccine(raw, path, policy, issues)
+    _encoding(vp, mp, ma, path, policy, issues)
     doses = _doses(raw, path, issues)
     day = _occurrence(raw, path, today, issues)
     country = _place(view, raw, path, policy, issues)
@@ -90,6 +91,36 @@ def _vaccine(
             )
         out.append(check_code(names[key], found[key], wheres[key], policy, issues))
     return out[0], out[1], out[2]
+
+
+def _encoding(
+    vp: str | None,
+    mp: str | None,
+    ma: str | None,
+    path: str,
+    policy: ProfilePolicy,
+    issues: Issues,
+) -> None:
+    """vp and ma must be the ones the EU's encoding instructions give for the product mp."""
+    rule = valuesets.encoding_instruction(mp) if mp else None
+    if rule is None or vp is None or ma is None:
+        return
+    report = issues.error if policy.enforce_encoding_instructions else issues.warning
+    if ma != rule.manufacturer:
+        report(
+            f"{path}.manufacturer",
+            f"{mp} is encoded with manufacturer {rule.manufacturer}, not {ma}",
+            f"{mp} 的製造商代碼應為 {rule.manufacturer}，而非 {ma}",
+            code="invariant",
+        )
+    if vp not in rule.prophylaxis:
+        allowed = ", ".join(sorted(rule.prophylaxis))
+        report(
+            f"{path}.vaccineCode",
+            f"{mp} is encoded with vaccine type {allowed}, not {vp}",
+            f"{mp} 的疫苗類型代碼應為 {allowed}，而非 {vp}",
+            code="invariant",
+        )
 
 
 def _cdc(code: str, where: str, issues: Issues) -> dict[str, str] | None:

@@ -292,3 +292,32 @@ def test_observation_code_must_be_loinc(test_bundle: Bundle) -> None:
     _obs(test_bundle)["code"] = {"coding": [{"system": "http://example.org", "code": "pcr"}]}
     errors = errors_of(validate(test_bundle, today=date(2021, 9, 14)))
     assert [e["expression"][0] for e in errors] == ["Bundle.entry[2].resource.code"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expression"),
+    [
+        (
+            lambda imm: imm["manufacturer"]["identifier"].update(value="ORG-100031184"),
+            "Bundle.entry[3].resource.manufacturer",
+        ),
+        (
+            lambda imm: imm["vaccineCode"]["coding"][0].update(code="29061000087103"),
+            "Bundle.entry[3].resource.vaccineCode",
+        ),
+    ],
+    ids=["comirnaty-by-moderna", "comirnaty-as-viral-vector"],
+)
+def test_eu_encoding_instructions_are_enforced_for_new_certificates(
+    vaccination_bundle: Bundle, edit: Any, expression: str
+) -> None:
+    edit(_imm(vaccination_bundle))
+    outcome = validate(vaccination_bundle, today=date(2021, 8, 3))
+    assert [e["expression"][0] for e in errors_of(outcome)] == [expression]
+    relaxed = validate(
+        vaccination_bundle,
+        today=date(2021, 8, 3),
+        policy=ProfilePolicy(enforce_encoding_instructions=False),
+    )
+    assert not errors_of(relaxed)
+    assert [i["severity"] for i in relaxed["issue"]] == ["warning"]

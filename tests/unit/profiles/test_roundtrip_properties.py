@@ -163,10 +163,33 @@ def national_ids(draw: st.DrawFn) -> str:
     return next(stem + d for d in string.digits if national_id_ok(stem + d))
 
 
+def _instructed_products() -> set[str]:
+    """Active products whose EU encoding instruction uses active manufacturer and vp codes."""
+    out = set()
+    active_vp = set(_active(valuesets.PROPHYLAXIS))
+    for product in _active(valuesets.PRODUCT):
+        rule = valuesets.encoding_instruction(product)
+        if (
+            rule
+            and rule.manufacturer in _active(valuesets.MANUFACTURER)
+            and (rule.prophylaxis & active_vp)
+        ):
+            out.add(product)
+    return out
+
+
 @st.composite
 def clinic_bundles(draw: st.DrawFn) -> dict[str, Any]:
     """A Taiwan clinic's vaccination Bundle: everything the strict policy demands."""
     v = draw(vaccinations())
+    product = draw(st.sampled_from(sorted(_instructed_products())))
+    rule = valuesets.encoding_instruction(product)
+    assert rule is not None
+    v |= {
+        "mp": product,
+        "ma": rule.manufacturer,
+        "vp": draw(st.sampled_from(sorted(rule.prophylaxis & set(_active(valuesets.PROPHYLAXIS))))),
+    }
     family, given_name = (
         draw(st.sampled_from(["陳", "林", "王"])),
         draw(st.sampled_from(["小明", "美華"])),
