@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -118,9 +118,15 @@ class SortedHashes:
                 high = middle
         return self.blob[low * HASH_BYTES : (low + 1) * HASH_BYTES] == digest
 
-    def is_sorted(self) -> bool:
-        items = [self.blob[i : i + HASH_BYTES] for i in range(0, len(self.blob), HASH_BYTES)]
-        return all(a < b for a, b in itertools.pairwise(items))
+    def is_sorted(self, chunk: int = 4096) -> bool:
+        """Strictly ascending (so no duplicates); checked in chunks to bound memory."""
+        step = chunk * HASH_BYTES
+        for start in range(0, len(self.blob), step):
+            end = min(start + step + HASH_BYTES, len(self.blob))  # overlap one hash
+            items = [self.blob[i : i + HASH_BYTES] for i in range(start, end, HASH_BYTES)]
+            if not all(map(operator.lt, items, items[1:])):
+                return False
+        return True
 
 
 class RevocationIndex:

@@ -89,6 +89,26 @@ def add_csca(
     return csca
 
 
+@dataclass
+class _Known:
+    """What a batch of DSC additions checks against, read once per batch, not per DSC."""
+
+    cscas: dict[str, list[x509.Certificate]]
+    revoked: set[str]
+    thumbprints: set[str]
+
+    @classmethod
+    def read(cls, session: Session) -> _Known:
+        cscas: dict[str, list[x509.Certificate]] = {}
+        for csca in all_cscas(session):
+            cscas.setdefault(csca.country, []).append(load_certificate(csca.der))
+        return cls(
+            cscas=cscas,
+            revoked=set(session.scalars(select(RevokedDsc.kid))),
+            thumbprints=set(session.scalars(select(TrustedDsc.thumbprint))),
+        )
+
+
 def add_dsc(
     session: Session,
     certificate: x509.Certificate,
@@ -99,15 +119,34 @@ def add_dsc(
     actor: str,
 ) -> tuple[TrustedDsc, bool]:
     """Accept a DSC that chains to a stored CSCA of ``country``; (row, newly added)."""
-    cscas = [load_certificate(c.der) for c in cscas_of(session, country)]
-    accepted = validate_dsc(certificate, cscas, country, now)
+    row = _accept(session, _Known.read(session), certificate, country, source, now, actor)
+    if row is None:
+        thumbprint = hashlib.sha256(certificate.public_bytes(Encoding.DER)).hexdigest()
+        return session.scalars(
+            select(TrustedDsc).where(TrustedDsc.thumbprint == thumbprint)
+        ).one(), False
+    mark_changed(session)
+    return row, True
+
+
+def _accept(
+    session: Session,
+    known: _Known,
+    certificate: x509.Certificate,
+    country: str,
+    source: str,
+    now: datetime,
+    actor: str,
+) -> TrustedDsc | None:
+    """Validate and add one DSC (None when already stored); the caller marks the change."""
+    accepted = validate_dsc(certificate, known.cscas.get(country.upper(), []), country, now)
     kid = base64.b64encode(accepted.kid).decode()
-    if session.get(RevokedDsc, kid) is not None:
+    if kid in known.revoked:
         raise DscConflict(f"DSC {kid} is revoked and cannot be trusted again")
     thumbprint = hashlib.sha256(accepted.der).hexdigest()
-    existing = session.scalar(select(TrustedDsc).where(TrustedDsc.thumbprint == thumbprint))
-    if existing is not None:
-        return existing, False
+    if thumbprint in known.thumbprints:
+        return None
+    known.thumbprints.add(thumbprint)
     row = _dsc_row(accepted, kid, thumbprint, source, now)
     session.add(row)
     audit.record(
@@ -118,8 +157,7 @@ def add_dsc(
         target=kid,
         details={"country": accepted.country, "source": source, "types": row.certificate_types},
     )
-    mark_changed(session)
-    return row, True
+    return row
 
 
 def import_gateway_list(
@@ -127,19 +165,20 @@ def import_gateway_list(
 ) -> ImportReport:
     """Import the DSCs of an EU gateway-style list; each must chain to a stored CSCA."""
     report = ImportReport()
+    known = _Known.read(session)
     for item in gateway.parse_trust_list(data):
         if item.certificate_type != "DSC":
             report.skipped.append(item.kid)
             continue
         try:
             certificate = load_certificate(item.der)
-            _, added = add_dsc(
-                session, certificate, country=item.country, source="import", now=now, actor=actor
-            )
+            row = _accept(session, known, certificate, item.country, "import", now, actor)
         except (InputError, DscConflict) as exc:
             report.rejected[item.kid] = f"{exc.code}: {exc.detail}"
             continue
-        (report.accepted if added else report.unchanged).append(item.kid)
+        (report.accepted if row is not None else report.unchanged).append(item.kid)
+    if report.accepted:
+        mark_changed(session)
     return report
 
 
@@ -161,10 +200,6 @@ def revoke_dsc(session: Session, kid: str, *, reason: str, now: datetime, actor:
     )
     mark_changed(session)
     return revoked
-
-
-def cscas_of(session: Session, country: str) -> list[Csca]:
-    return list(session.scalars(select(Csca).where(Csca.country == country.upper())))
 
 
 def all_cscas(session: Session) -> list[Csca]:

@@ -30,7 +30,10 @@ def read_bounded(path: Path, max_bytes: int) -> bytes | None:
     """The file's bytes, or None when it is absent; ValueError when it exceeds ``max_bytes``."""
     try:
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise ValueError(f"{path} exceeds {max_bytes} bytes")
+            data = handle.read(size + 1)  # not read(max_bytes): that allocates max_bytes at once
     except FileNotFoundError:
         return None
     if len(data) > max_bytes:
