@@ -56,7 +56,9 @@ class RevokeRequest(BaseModel):
 
 
 class BatchRequest(BaseModel):
-    bundles: list[dict[str, Any]] = Field(description="FHIR Bundles, one per certificate")
+    bundles: list[Any] = Field(
+        description="FHIR Bundles, one per certificate (a malformed item fails alone)"
+    )
 
 
 class BatchResult(BaseModel):

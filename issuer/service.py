@@ -23,7 +23,12 @@ from sqlalchemy.orm import Session, sessionmaker
 import profiles
 from issuer import hc1
 from issuer._internal.uvci import new_uvci
-from issuer.errors import CertificateNotFound, CertificateNotValid, IdempotencyKeyReused
+from issuer.errors import (
+    BadRequest,
+    CertificateNotFound,
+    CertificateNotValid,
+    IdempotencyKeyReused,
+)
 from issuer.keys import DccType, KeyStore
 from issuer.models import (
     STATUS_REVOKED,
@@ -139,12 +144,14 @@ class BatchItem:
 
 
 def issue_batch(
-    factory: sessionmaker[Session], bundles: Sequence[Mapping[str, Any]], ctx: Issuing
+    factory: sessionmaker[Session], bundles: Sequence[Any], ctx: Issuing
 ) -> list[BatchItem]:
     """Issue each Bundle in its own transaction; a refused item leaves nothing behind."""
     results = []
     for index, bundle in enumerate(bundles):
         try:
+            if not isinstance(bundle, Mapping):
+                raise BadRequest("a batch item must be a JSON object (a FHIR Bundle)")
             with db.transaction(factory) as session:
                 certificate = issue(session, bundle, ctx)
             results.append(BatchItem(index, certificate=certificate))

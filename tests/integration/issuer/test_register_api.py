@@ -93,13 +93,14 @@ def test_batch_isolates_a_bad_item(
     session_factory: sessionmaker[Session],
     verify: Callable[[str], Decoded],
 ) -> None:
-    bundles = [vaccination_bundle, broken(vaccination_bundle), test_bundle]
+    bundles = [vaccination_bundle, broken(vaccination_bundle), test_bundle, "not a bundle"]
     response = client.post(f"{URL}/batch", json={"bundles": bundles}, headers=issuer_headers)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert (body["issued"], body["failed"]) == (2, 1)
-    good, bad, other = body["results"]
-    assert [good["status"], bad["status"], other["status"]] == [201, 422, 201]
+    assert (body["issued"], body["failed"]) == (2, 2)
+    good, bad, other, junk = body["results"]
+    assert [good["status"], bad["status"], other["status"], junk["status"]] == [201, 422, 201, 422]
+    assert junk["problem"]["code"] == "issuer_bad_request"
     assert bad["problem"]["code"] == "profile_invalid"
     assert bad["problem"]["operation_outcome"]["issue"]
     assert bad["certificate"] is None
@@ -107,6 +108,8 @@ def test_batch_isolates_a_bad_item(
         decoded = verify(item["certificate"]["hc1"])
         assert decoded.claims[-260][1]["nam"]["fnt"]
     assert count(session_factory) == 2
+    with session_factory() as session:
+        assert len(audit.recent(session, action="certificate.issue")) == 2
 
 
 def test_batch_over_the_configured_size_is_refused_whole(

@@ -189,3 +189,10 @@ def test_production_store_is_not_development(tmp_path: Path) -> None:
     store.init(country="TW", now=NOW, development=False)
     assert not store.development
     assert "DEVELOPMENT" not in store.dscs()[0].certificate.subject.rfc4514_string()
+
+
+def test_server_bootstrap_creates_development_keys(tmp_path: Path) -> None:
+    from vaxx import bootstrap
+
+    bootstrap.prepare(_settings(tmp_path))
+    assert keys.open_store(_settings(tmp_path)).development
