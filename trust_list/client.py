@@ -113,6 +113,17 @@ class TrustListClient:
             raise NotCached(f"no trust list cached in {self.cache_dir}; refresh while online")
         return self._usable(trust_list, revocations, now)
 
+    def current(self, now: datetime) -> TrustData:
+        """Refresh when the server answers, else fall back to the verified cache.
+
+        Only an unreachable server (FetchFailed) falls back; a rejected download (rollback,
+        bad signature, expiry, oversize) is raised, never masked by the cache.
+        """
+        try:
+            return self.refresh(now)
+        except FetchFailed:
+            return self.load(now)
+
     def refresh(self, now: datetime) -> TrustData:
         """Download both documents, verify them against the cache, then store both."""
         fresh: dict[str, tuple[bytes, dict[str, Any]]] = {}

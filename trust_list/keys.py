@@ -25,6 +25,7 @@ from trust_list.errors import SigningKeyMissing
 from vaxx.settings import Settings
 
 ANCHOR_YEARS = 10
+DEVELOPMENT_MARK = "DEVELOPMENT"
 SIGNER_YEARS = 2
 
 
@@ -35,10 +36,20 @@ def key_dir(settings: Settings) -> Path:
 def ensure_development_keys(settings: Settings, now: datetime) -> None:
     """Create a development anchor and signer on first start (development mode only)."""
     if settings.env == "development" and not (key_dir(settings) / "signer.key.pem").exists():
-        generate_keys(settings, now)
+        generate_keys(settings, now, development=True)
 
 
-def generate_keys(settings: Settings, now: datetime) -> x509.Certificate:
+def require_production_keys(settings: Settings) -> None:
+    """Production: the signer must load and must not be a development one (fail at start,
+    not at the first request)."""
+    signer = load_signer(settings)
+    if DEVELOPMENT_MARK in signer.certificate.subject.rfc4514_string():
+        raise SigningKeyMissing("the trust-list signer is a development key; production refuses it")
+
+
+def generate_keys(
+    settings: Settings, now: datetime, *, development: bool = False
+) -> x509.Certificate:
     """Write a fresh anchor + signer pair; returns the anchor certificate to pin."""
     passphrase = settings.key_passphrase.get_secret_value().encode()
     directory = key_dir(settings)
@@ -46,8 +57,9 @@ def generate_keys(settings: Settings, now: datetime) -> x509.Certificate:
         ec.generate_private_key(ec.SECP256R1()),
         ec.generate_private_key(ec.SECP256R1()),
     )
-    anchor = _anchor_certificate(anchor_key, settings.issuing_country, now)
-    signer = _signer_certificate(signer_key, anchor, anchor_key, now)
+    suffix = f" ({DEVELOPMENT_MARK})" if development else ""
+    anchor = _anchor_certificate(anchor_key, settings.issuing_country, now, suffix)
+    signer = _signer_certificate(signer_key, anchor, anchor_key, now, suffix)
     encryption = serialization.BestAvailableEncryption(passphrase)
     for name, key in (("anchor", anchor_key), ("signer", signer_key)):
         pem = key.private_bytes(
@@ -102,9 +114,9 @@ def _usage(*, sign: bool, cert_sign: bool) -> x509.KeyUsage:
 
 
 def _anchor_certificate(
-    key: ec.EllipticCurvePrivateKey, country: str, now: datetime
+    key: ec.EllipticCurvePrivateKey, country: str, now: datetime, suffix: str
 ) -> x509.Certificate:
-    subject = _name(country, "vaxx trust-list anchor")
+    subject = _name(country, "vaxx trust-list anchor" + suffix)
     return (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -125,11 +137,12 @@ def _signer_certificate(
     anchor: x509.Certificate,
     anchor_key: ec.EllipticCurvePrivateKey,
     now: datetime,
+    suffix: str,
 ) -> x509.Certificate:
     country = anchor.subject.get_attributes_for_oid(NameOID.COUNTRY_NAME)[0].value
     return (
         x509.CertificateBuilder()
-        .subject_name(_name(str(country), "vaxx trust-list signer"))
+        .subject_name(_name(str(country), "vaxx trust-list signer" + suffix))
         .issuer_name(anchor.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())

@@ -12,8 +12,11 @@ BOOTSTRAP_ACTOR = "bootstrap"
 
 
 def prepare(settings: Settings, now: datetime) -> None:
-    """Development: create the trust-list signer and anchor once. Both modes: make sure the
-    issuer's own CSCA and DSCs are in the registry (idempotent)."""
+    """Development: create the trust-list signer and anchor once; production: refuse to start
+    without a usable, non-development signer. Both: make sure the issuer's own CSCA and DSCs
+    are in the registry (idempotent)."""
+    if settings.env == "production":
+        keys.require_production_keys(settings)
     keys.ensure_development_keys(settings, now)
     factory = db.make_sessionmaker(db.make_engine(settings.resolved_database_url))
     with db.transaction(factory) as session:

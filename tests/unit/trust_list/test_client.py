@@ -302,3 +302,17 @@ def test_signer_certificate_pem_is_not_needed_by_the_client(server: TrustListSim
         base64.b64encode(server.signer.certificate.public_bytes(Encoding.DER)).decode()
     ]
     assert {"ES256"} == envelope.ALGORITHMS
+
+
+def test_current_falls_back_to_the_cache_only_when_unreachable(
+    server: TrustListSimulator, tmp_path: Path
+) -> None:
+    client = _client(server, tmp_path)
+    client.refresh(server.now)
+    del server.served[TRUST_LIST_PATH]
+    assert client.current(server.now).freshness(server.now).trust_list_version == 1
+    server.publish(trust_version=1, rev_version=5)
+    server.dscs = []
+    server.served[TRUST_LIST_PATH] = server.seal(server.trust_document())
+    with pytest.raises(Rollback):
+        client.current(server.now)

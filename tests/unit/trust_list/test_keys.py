@@ -52,3 +52,16 @@ def test_loaded_signer_seals_what_the_anchor_verifies(tmp_path: Path) -> None:
     )
     assert opened == document
     assert keys.load_anchor(settings) == anchor
+
+
+def test_production_refuses_a_development_signer(tmp_path: Path) -> None:
+    keys.ensure_development_keys(_settings(tmp_path), pki.NOW)
+    production = _settings(tmp_path, env="production")
+    with pytest.raises(SigningKeyMissing, match="development key"):
+        keys.require_production_keys(production)
+
+
+def test_production_accepts_operator_made_keys(tmp_path: Path) -> None:
+    production = _settings(tmp_path, env="production")
+    keys.generate_keys(production, pki.NOW)
+    keys.require_production_keys(production)
