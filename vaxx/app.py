@@ -8,6 +8,7 @@ from booking.router import router as booking_router
 from issuer import router as issuer_router
 from profiles.router import router as profiles_router
 from trust_list.router import router as trust_list_router
+from verifier.router import router as verifier_router
 from vaxx import __version__, admin, health, problems
 from vaxx.clock import Clock, system_clock
 from vaxx.db import make_engine, make_sessionmaker
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     app.include_router(booking_router)
     app.include_router(trust_list_router)
     app.include_router(profiles_router)
+    app.include_router(verifier_router)
     issuer_router.install(app)
 
     app.add_middleware(
