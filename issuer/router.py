@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Body, Depends, FastAPI, Header, Request, Response
+from fastapi import APIRouter, Body, Depends, FastAPI, Header, Query, Request, Response
 
 from issuer import card, paper, qr, service
 from issuer.errors import BadRequest, BatchTooLarge
-from issuer.keys import KeyStore, open_store
+from issuer.keys import DccType, KeyStore, open_store
 from issuer.models import IssuedCertificate
 from issuer.schemas import (
     BatchRequest,
@@ -25,6 +25,14 @@ from vaxx.problems import problem_body
 
 router = APIRouter(prefix="/issuer/certificates", tags=["issuer"])
 BundleBody = Annotated[dict[str, Any], Body(description="A FHIR Bundle per the Taiwan DCC IG")]
+TypeQuery = Annotated[
+    DccType | None,
+    Query(
+        alias="type",
+        description="Default: what the Bundle holds; 'recovery' certifies "
+        "recovery from a positive NAAT Observation",
+    ),
+]
 MAX_IDEMPOTENCY_KEY = 200
 
 
@@ -68,13 +76,14 @@ def issue(
     ctx: IssuingDep,
     client: IssuerClient,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    type_: TypeQuery = None,
 ) -> CertificatePublic:
     if idempotency_key is None:
-        certificate = service.issue(session, bundle, ctx)
+        certificate = service.issue(session, bundle, ctx, kind=type_)
     else:
         _check_key(idempotency_key)
         certificate, fresh = service.issue_once(
-            session, bundle, ctx, client_id=client.id, key=idempotency_key
+            session, bundle, ctx, client_id=client.id, key=idempotency_key, kind=type_
         )
         response.headers["Idempotent-Replayed"] = "false" if fresh else "true"
     session.commit()

@@ -52,10 +52,17 @@ class Issuing:
     actor: str
 
 
-def issue(session: Session, bundle: Mapping[str, Any], ctx: Issuing) -> IssuedCertificate:
-    """Validate ``bundle`` (profiles), sign its DCC and add it to the register."""
+def issue(
+    session: Session, bundle: Mapping[str, Any], ctx: Issuing, *, kind: DccType | None = None
+) -> IssuedCertificate:
+    """Validate ``bundle`` (profiles), sign its DCC and add it to the register.
+
+    ``kind`` defaults to what the Bundle holds; ``DccType.RECOVERY`` certifies recovery
+    from a positive NAAT Observation.
+    """
     today = ctx.now.astimezone(ZoneInfo(ctx.settings.issuer_timezone)).date()
-    record = profiles.parse_bundle(bundle, today=today)
+    wanted = profiles.CertificateKind(kind.value) if kind else None
+    record = profiles.parse_bundle(bundle, today=today, kind=wanted)
     kind = DccType(record.kind.value)
     signer = ctx.keys.signer_for(kind, ctx.now)
     uvci = _unused_uvci(session, ctx.settings.issuing_country)
@@ -91,7 +98,13 @@ def issue(session: Session, bundle: Mapping[str, Any], ctx: Issuing) -> IssuedCe
 
 
 def issue_once(
-    session: Session, bundle: Mapping[str, Any], ctx: Issuing, *, client_id: str, key: str
+    session: Session,
+    bundle: Mapping[str, Any],
+    ctx: Issuing,
+    *,
+    client_id: str,
+    key: str,
+    kind: DccType | None = None,
 ) -> tuple[IssuedCertificate, bool]:
     """Issue at most once per (client, Idempotency-Key): (certificate, newly issued?).
 
@@ -99,11 +112,12 @@ def issue_once(
     requests with one key: the loser's insert fails on the primary key, it rolls back
     (its certificate is discarded) and answers with the winner's certificate.
     """
-    digest = hashlib.sha256(orjson.dumps(bundle, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    request = [kind.value if kind else None, bundle]
+    digest = hashlib.sha256(orjson.dumps(request, option=orjson.OPT_SORT_KEYS)).hexdigest()
     existing = _replay(session, client_id, key, digest)
     if existing is not None:
         return existing, False
-    certificate = issue(session, bundle, ctx)
+    certificate = issue(session, bundle, ctx, kind=kind)
     session.flush()  # the key row refers to the certificate row: insert that first
     session.add(
         IdempotencyKey(
@@ -180,9 +194,9 @@ def revoke(session: Session, certificate_id: str, reason: str, ctx: Issuing) -> 
 def reissue(
     session: Session, certificate_id: str, bundle: Mapping[str, Any], ctx: Issuing
 ) -> IssuedCertificate:
-    """Issue a corrected certificate (new UVCI) and supersede (revoke) the old one."""
+    """Issue a corrected certificate (new UVCI, same type) and supersede (revoke) the old."""
     old = _valid(session, certificate_id)
-    new = issue(session, bundle, ctx)
+    new = issue(session, bundle, ctx, kind=DccType(old.kind))
     session.flush()  # old.superseded_by refers to the new row: insert it first
     old.status = STATUS_SUPERSEDED
     old.revoked_at = ctx.now

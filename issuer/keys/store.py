@@ -76,6 +76,7 @@ class KeyStore:
         self._passphrase = passphrase
         self._lock = threading.Lock()
         self._signers: dict[bytes, LocalSigner] = {}
+        self._cached: tuple[tuple[int, int, int], tuple[DscInfo, ...]] | None = None
 
     def __repr__(self) -> str:
         return f"KeyStore({str(self.directory)!r})"
@@ -96,7 +97,16 @@ class KeyStore:
         return self._certificate("csca")
 
     def dscs(self) -> list[DscInfo]:
-        """Every DSC still on file, newest first."""
+        """Every DSC still on file, newest first.
+
+        Parsed once per version of the manifest (every write replaces the file, so its
+        inode changes): a rotation by ``vaxx keys rotate`` shows up without a restart, and
+        issuing does not re-read certificates each time.
+        """
+        stamp = self._stamp()
+        with self._lock:
+            if self._cached is not None and self._cached[0] == stamp:
+                return list(self._cached[1])
         result = []
         for entry in reversed(self._manifest()["dscs"]):
             certificate = self._certificate(entry["name"])
@@ -109,7 +119,16 @@ class KeyStore:
                     status=entry["status"],
                 )
             )
+        with self._lock:
+            self._cached = (stamp, tuple(result))
         return result
+
+    def _stamp(self) -> tuple[int, int, int]:
+        try:
+            info = (self.directory / MANIFEST).stat()
+        except FileNotFoundError as exc:
+            raise KeysMissing("no signing keys yet: run 'vaxx keys init'") from exc
+        return (info.st_ino, info.st_mtime_ns, info.st_size)
 
     def signer_for(self, kind: DccType, now: datetime) -> Signer:
         """The newest active DSC allowed to sign ``kind`` at ``now`` (ES256 before PS256)."""

@@ -3,6 +3,7 @@ is a 422 problem carrying the OperationOutcome and leaves nothing behind."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from issuer.keys import DccType, KeyStore
 from issuer.models import IssuedCertificate
 from tests.conftest import MutableClock, auth
 from tests.integration.issuer.conftest import broken
@@ -161,3 +163,57 @@ def test_no_signing_key_is_503_problem(
     response = client.post(URL, json=vaccination_bundle, headers=issuer_headers)
     assert response.status_code == 503
     assert response.json()["code"] == "issuer_no_signing_key"
+
+
+def _positive(bundle: dict[str, Any]) -> dict[str, Any]:
+    changed = copy.deepcopy(bundle)
+    for entry in changed["entry"]:
+        if entry["resource"]["resourceType"] == "Observation":
+            entry["resource"]["valueCodeableConcept"] = {
+                "coding": [{"system": "http://snomed.info/sct", "code": "260373001"}]
+            }
+    return changed
+
+
+def test_recovery_certificate_from_a_positive_naat(
+    client: TestClient,
+    issuer_headers: dict[str, str],
+    test_bundle: dict[str, Any],
+    verify: Callable[[str], Decoded],
+) -> None:
+    response = client.post(
+        f"{URL}?type=recovery", json=_positive(test_bundle), headers=issuer_headers
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["type"] == "recovery"
+    decoded = verify(body["hc1"])
+    [entry] = decoded.dcc["r"]
+    assert entry["ci"] == body["uvci"]
+    assert decoded.claims[4] - decoded.claims[6] == 180 * 86400
+
+
+def test_recovery_from_a_negative_test_is_422(
+    client: TestClient, issuer_headers: dict[str, str], test_bundle: dict[str, Any]
+) -> None:
+    response = client.post(f"{URL}?type=recovery", json=test_bundle, headers=issuer_headers)
+    assert response.status_code == 422
+    assert response.json()["code"] == "profile_invalid"
+
+
+def test_a_dsc_restricted_to_tests_cannot_sign_vaccinations(
+    client: TestClient,
+    issuer_headers: dict[str, str],
+    keys: KeyStore,
+    vaccination_bundle: dict[str, Any],
+    test_bundle: dict[str, Any],
+    verify: Callable[[str], Decoded],
+    clock: MutableClock,
+) -> None:
+    """Only the EKU-permitted DSC signs; the running app sees a rotation without a restart."""
+    [original] = keys.dscs()
+    test_only = keys.rotate(now=clock.now, types=[DccType.TEST])
+    test_cert = client.post(URL, json=test_bundle, headers=issuer_headers).json()
+    vaccination = client.post(URL, json=vaccination_bundle, headers=issuer_headers).json()
+    assert verify(test_cert["hc1"]).kid == test_only.kid
+    assert verify(vaccination["hc1"]).kid == original.kid
