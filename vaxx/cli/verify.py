@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -20,7 +21,7 @@ from vaxx.clock import system_clock
 from vaxx.errors import InputError
 
 if TYPE_CHECKING:
-    from verifier import Policy, TrustStore, VerificationResult
+    from verifier import Policy, RevocationChecker, TrustStore, VerificationResult
 
 MAX_INPUT_FILE = 16 * 1024 * 1024
 _MARKS = {True: "ok  ", False: "FAIL", None: "-   "}
@@ -29,6 +30,17 @@ _MARKS = {True: "ok  ", False: "FAIL", None: "-   "}
 def verify(
     qr: Annotated[
         str | None, typer.Argument(help="QR text (HC1:...), @FILE holding it, or a PNG/JPEG path")
+    ] = None,
+    trust_list: Annotated[
+        Path | None,
+        typer.Option(
+            "--trust-list",
+            help="Cached signed trust list (trust-list.jws, revocations.jws beside it, or"
+            " their folder), verified against --trust-anchor",
+        ),
+    ] = None,
+    trust_anchor: Annotated[
+        Path | None, typer.Option("--trust-anchor", help="Pinned trust-list anchor (PEM)")
     ] = None,
     trust_cert: Annotated[
         list[Path] | None, typer.Option("--trust-cert", help="Trust this DSC (PEM/DER); repeat")
@@ -57,11 +69,11 @@ def verify(
     """Verify an EU DCC; print each step's outcome and the verdict."""
     if (qr is None) == (batch is None):
         raise InputError("give one QR text / @FILE / picture, or --batch FILE")
-    if not trust_cert:
-        raise InputError("no trust: pass --trust-cert DSC.pem (repeatable)")
     now = _validation_time(at)
-    trust = _trust_store(trust_cert)
+    trust, revocation = _trust(trust_list, trust_anchor, trust_cert, now)
     policy = _policy(rules, country, policy_name)
+    if revocation is not None:
+        policy = replace(policy, revocation=revocation)
     if batch is not None:
         all_valid = _run_batch(batch, trust, policy, now)
         raise typer.Exit(0 if all_valid else 1)
@@ -95,10 +107,23 @@ def _read(path: Path) -> bytes:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _trust_store(paths: list[Path]) -> TrustStore:
-    from verifier import InMemoryTrustStore
+def _trust(
+    trust_list: Path | None, anchor: Path | None, certificates: list[Path] | None, now: datetime
+) -> tuple[TrustStore, RevocationChecker | None]:
+    """Trust for this run: a verified cached trust list (with revocations) or given DSCs."""
+    if (trust_list is None) == (not certificates):
+        raise InputError("give --trust-list (with --trust-anchor) or --trust-cert DSC.pem")
+    if certificates:
+        from verifier import InMemoryTrustStore
 
-    return InMemoryTrustStore.from_certificates(_read(path) for path in paths)
+        return InMemoryTrustStore.from_certificates(_read(path) for path in certificates), None
+    if trust_list is None or anchor is None:
+        raise InputError("--trust-list needs --trust-anchor ANCHOR.pem to check its signature")
+    from trust_list import TrustListClient, load_certificate
+
+    folder = trust_list if trust_list.is_dir() else trust_list.parent
+    data = TrustListClient("offline:", load_certificate(_read(anchor)), folder).load(now)
+    return data, data
 
 
 def _policy(paths: list[Path] | None, country: str | None, name: str | None) -> Policy:

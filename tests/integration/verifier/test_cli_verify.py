@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from tests.conftest import MutableClock
+from trust_list import TrustListError
+from trust_list.client import FetchResponse, TrustListClient
 from vaxx.cli import app
 
 runner = CliRunner()
@@ -121,3 +129,44 @@ def test_shipped_policy_refuses_a_positive_test(samples: Path) -> None:
     assert "FAIL rules" in output
     assert "TR-TW-0002" in output
     assert "verdict: rules_failed" in output
+
+
+def test_cached_signed_trust_list_with_revocations(
+    client: TestClient,
+    anchor: x509.Certificate,
+    issued: str,
+    clock: MutableClock,
+    tmp_path: Path,
+) -> None:
+    def fetch(url: str, headers: Mapping[str, str], max_bytes: int) -> FetchResponse:
+        response = client.get(url.removeprefix("http://testserver"), headers=dict(headers))
+        return FetchResponse(response.status_code, response.content, response.headers.get("etag"))
+
+    TrustListClient("http://testserver", anchor, tmp_path / "cache", fetch=fetch).refresh(clock())
+    anchor_file = tmp_path / "anchor.pem"
+    anchor_file.write_bytes(anchor.public_bytes(Encoding.PEM))
+    at = (clock() + timedelta(hours=1)).isoformat()
+    code, output = run(
+        "verify", issued, "--trust-list", str(tmp_path / "cache" / "trust-list.jws"),
+        "--trust-anchor", str(anchor_file), "--at", at, "--json",
+    )  # fmt: skip
+    body = json.loads(output)
+    assert code == 0, output
+    assert [s["ok"] for s in body["steps"] if s["step"] == "revocation"] == [True]
+    tampered = tmp_path / "cache" / "trust-list.jws"
+    tampered.write_bytes(tampered.read_bytes()[:-8] + b"AAAAAAAA")
+    result = runner.invoke(
+        app,
+        [
+            "verify",
+            issued,
+            "--trust-list",
+            str(tampered),
+            "--trust-anchor",
+            str(anchor_file),
+            "--at",
+            at,
+        ],
+    )
+    assert isinstance(result.exception, TrustListError)
+    assert result.exit_code != 0
