@@ -68,7 +68,10 @@ def validate_dcc(payload: Any) -> None:
         raise DccInvalid(f"DCC schema: {exc}", problems=[str(exc)]) from exc
     problems = _value_set_problems(payload)
     if problems:
-        raise DccInvalid("DCC payload uses codes outside the EU value sets", problems=problems)
+        raise DccInvalid(
+            "DCC payload uses codes outside the EU value sets or leaves is/ci blank",
+            problems=problems,
+        )
 
 
 def _value_set_problems(payload: dict[str, Any]) -> list[str]:
@@ -79,6 +82,11 @@ def _value_set_problems(payload: dict[str, Any]) -> list[str]:
                 code = entry.get(key)
                 if code is not None and valuesets.value_set(name).get(code) is None:
                     problems.append(f"{group}[{index}].{key}: {code!r} is not in value set {name}")
+            problems += [
+                f"{group}[{index}].{key} is blank"
+                for key in ("is", "ci")
+                if not str(entry.get(key, "")).strip()
+            ]
     return problems
 
 

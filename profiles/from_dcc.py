@@ -27,6 +27,7 @@ from profiles._internal.observation import (
 )
 from profiles.dates import parse_fhir_datetime
 from profiles.dcc import validate_dcc
+from profiles.errors import DccInvalid
 from profiles.service import UVCI_SYSTEM
 
 #: LOINC codes for Observation.code: what was measured, by test type.
@@ -102,22 +103,32 @@ def _present(group: dict[str, Any]) -> dict[str, Any]:
 
 def _patient(payload: dict[str, Any]) -> dict[str, Any]:
     nam = _present(payload["nam"])
-    native: dict[str, Any] = {"use": "official"}
-    if "fn" in nam:
-        native["family"] = nam["fn"]
-    if "gn" in nam:
-        native["given"] = [nam["gn"]]
-    passport: dict[str, Any] = {"use": "official"}
-    if "fnt" in nam:
-        passport["family"] = nam["fnt"].replace("<", " ")
-    if "gnt" in nam:
-        passport["given"] = [nam["gnt"].replace("<", " ")]
+    native = _human_name(nam.get("fn"), nam.get("gn"))
+    passport = _human_name(_spelled(nam.get("fnt")), _spelled(nam.get("gnt")))
+    if len(passport) == 1:
+        raise DccInvalid("nam carries neither fnt nor gnt", problems=["nam.fnt/nam.gnt empty"])
     readable = native if len(native) > 1 else passport
     native["text"] = " ".join([readable.get("family", ""), *readable.get("given", [])]).strip()
     patient: dict[str, Any] = {"resourceType": "Patient", "name": [native, passport]}
     if payload.get("dob"):
         patient["birthDate"] = fhir_birth_date(payload["dob"])
     return patient
+
+
+def _spelled(transliterated: str | None) -> str | None:
+    """``MEI<HUA`` -> ``MEI HUA`` (the passport spelling; ``<`` is ICAO's filler)."""
+    if transliterated is None:
+        return None
+    return transliterated.replace("<", " ").strip() or None
+
+
+def _human_name(family: str | None, given: str | None) -> dict[str, Any]:
+    name: dict[str, Any] = {"use": "official"}
+    if family and family.strip():
+        name["family"] = family
+    if given and given.strip():
+        name["given"] = [given]
+    return name
 
 
 def _vaccination(v: dict[str, Any], urls: _Urls) -> list[dict[str, Any]]:

@@ -151,7 +151,7 @@ def _add_entry(
             )
         seen.add(full_url)
     kind = resource.get("resourceType")
-    if kind not in KNOWN_TYPES:
+    if not isinstance(kind, str) or kind not in KNOWN_TYPES:
         issues.error(
             f"{path}.resource.resourceType",
             f"Resource type {kind!r} does not belong in a certificate Bundle",

@@ -164,7 +164,7 @@ _ZH_KIND = {"national-id": "身分證", "resident-permit": "居留證", "passpor
 
 def _gender(raw: Json, path: str, issues: Issues) -> None:
     gender = raw.get("gender")
-    if gender not in GENDERS:
+    if not isinstance(gender, str) or gender not in GENDERS:
         issues.error(
             f"{path}.gender",
             "Gender must be male, female, other or unknown",
