@@ -45,9 +45,10 @@ from cryptography.x509.oid import NameOID
 from fastapi.testclient import TestClient
 
 from trust_list import keys, service
+from trust_list._internal import jws
 from trust_list.client import FetchResponse, TrustListClient
 from trust_list.deps import get_revocation_source
-from trust_list.revocation import RevocationIndex
+from trust_list.revocation import BloomRevocationIndex, RevocationIndex
 from vaxx import db
 from vaxx.app import create_app
 from vaxx.settings import Settings
@@ -67,16 +68,27 @@ class Revoked:
 
 @contextmanager
 def step(label: str, size: Callable[[], int] | None = None) -> Iterator[None]:
-    """Wall time, and the process's peak RSS so far (ru_maxrss: a high-water mark; a step
-    that stays below an earlier peak shows that peak). tracemalloc is not used: it slows
+    """Wall time, and the process's peak RSS so far (a high-water mark; a step that stays
+    below an earlier peak shows that peak). tracemalloc is not used: it slows
     allocation-heavy steps several fold."""
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = peak_rss_mb()
     started = time.perf_counter()
     yield
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     extra = f", document {size() / 1e6:6.1f} MB" if size else ""
     print(f"{label:<52} {elapsed:7.2f} s, peak RSS {peak:5.0f} MB (+{peak - before:4.0f}){extra}")
+
+
+def peak_rss_mb() -> float:
+    """VmHWM of this process (Linux; reset by exec, unlike ru_maxrss which a child inherits)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _name(common: str) -> x509.Name:
@@ -182,11 +194,7 @@ def main() -> None:
     parser.add_argument("--dscs", type=int, default=10_000)
     parser.add_argument("--hashes", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--load-cache", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.load_cache:
-        load_in_this_process(args.load_cache)
-        return
     work = Path(tempfile.mkdtemp(prefix="vaxx-bench-"))
     settings = Settings(
         data_dir=work, database_url=f"sqlite:///{work / 'bench.sqlite3'}", _env_file=None
@@ -220,6 +228,8 @@ def main() -> None:
             http.get("/trust-list")
     with step("revocations: hash + build + sign (first GET)", lambda: len(body["r"])):
         body["r"] = http.get("/trust-list/revocations").content
+    with step("revocations as Bloom filters (0.1 %): build + sign", lambda: len(body["b"])):
+        body["b"] = http.get("/trust-list/revocations/bloom").content
 
     def fetch(url: str, headers: Mapping[str, str], max_bytes: int) -> FetchResponse:
         response = http.get(url.removeprefix(BASE), headers=dict(headers))
@@ -233,26 +243,42 @@ def main() -> None:
         data["d"] = client.load(NOW)
     trust = data["d"]
     (work / "anchor.der").write_bytes(anchor.public_bytes(Encoding.DER))
-    fresh = subprocess.run(  # noqa: S603 - our own script, fixed arguments
-        [sys.executable, __file__, "--load-cache", str(work)],
+    fresh = subprocess.run(  # noqa: S603 - our own interpreter and fixed code
+        [sys.executable, "-c", VERIFIER_PROCESS, str(work)],
         capture_output=True,
         text=True,
         check=True,
     )
     print(fresh.stdout.strip())
     print(f"loaded {trust.key_count} keys, {trust.revoked_hash_count} revoked hashes")
-    lookup_lookups(trust, kids, revoked, args.rounds)
+    time_lookups(trust, kids, revoked, args.rounds, body["b"])
 
 
-def load_in_this_process(work: Path) -> None:
-    """A verifier's view: a fresh process loads the cache (no server state in memory)."""
-    anchor = x509.load_der_x509_certificate((work / "anchor.der").read_bytes())
-    client = TrustListClient(BASE, anchor, work / "cache", max_bytes=256 * 2**20)
-    with step("verifier process: load cache, re-verify, index"):
-        client.load(NOW)
+VERIFIER_PROCESS = """
+import sys, time
+from datetime import UTC, datetime
+from pathlib import Path
+from cryptography import x509
+from trust_list.client import TrustListClient
+def hwm():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+work = Path(sys.argv[1])
+anchor = x509.load_der_x509_certificate((work / "anchor.der").read_bytes())
+client = TrustListClient("http://x", anchor, work / "cache", max_bytes=256 * 2**20)
+before, started = hwm(), time.perf_counter()
+client.load(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+elapsed = time.perf_counter() - started
+print(f"verifier process (imports only trust_list): load cache, re-verify, index {elapsed:.2f} s,"
+      f" peak RSS {hwm():.0f} MB (+{hwm() - before:.0f} over {before:.0f} after imports)")
+"""
+"""A verifier's view: a fresh process that imports only trust_list loads the cache."""
 
 
-def lookup_lookups(trust: Any, kids: list[bytes], revoked: list[Revoked], rounds: int) -> None:
+def time_lookups(
+    trust: Any, kids: list[bytes], revoked: list[Revoked], rounds: int, body_bloom: bytes
+) -> None:
     unit = ecdsa_verify_seconds
     probe_kid = kids[len(kids) // 2]
     flat = [(k.kid, k) for k in trust._keys.values() for k in k]
@@ -276,6 +302,12 @@ def lookup_lookups(trust: Any, kids: list[bytes], revoked: list[Revoked], rounds
     print(
         "revocation check, miss         ",
         median_us(lambda: trust.is_revoked(**miss), 5_000, rounds, unit),
+    )
+    bloom_doc = orjson.loads(jws.b64url_decode(orjson.loads(body_bloom)["payload"]))
+    bloom = BloomRevocationIndex(bloom_doc["kids"])
+    print(
+        "revocation check, miss, Bloom form",
+        median_us(lambda: bloom.is_revoked(**miss), 5_000, rounds, unit),
     )
     small = RevocationIndex(_grouped(revoked[: len(revoked) // 100]))
     print(

@@ -33,6 +33,7 @@ ALGORITHMS = frozenset({"ES256"})
 
 TRUST_LIST = "vaxx-trust-list"
 REVOCATIONS = "vaxx-revocations"
+REVOCATIONS_BLOOM = "vaxx-revocations-bloom"
 
 
 @dataclass(frozen=True, slots=True)

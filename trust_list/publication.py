@@ -24,11 +24,13 @@ from sqlalchemy.orm import Session
 from trust_list import envelope, gateway, service
 from trust_list.envelope import Signer
 from trust_list.models import Publication
-from trust_list.revocation import RevokedCertificate, group_by_kid
+from trust_list.revocation import RevokedCertificate, bloom_by_kid, group_by_kid
 from vaxx.errors import ServiceUnavailable
 from vaxx.settings import Settings
 
 MAX_ATTEMPTS = 5
+BLOOM_FP_RATE = 0.001
+"""One false "revoked" in a thousand checks per hash probed; confirm with the exact list."""
 TAIL_OVERLAP = timedelta(minutes=10)
 """How far back a revocation may be stamped before it commits and still be noticed."""
 
@@ -82,25 +84,58 @@ def revocations(
     session: Session, *, signer: Signer, now: datetime, policy: Policy, source: RevocationSource
 ) -> Published:
     """The current signed revocation list (all revoked certificates, grouped by kid)."""
-
-    def fresh(row: Publication) -> bool:
-        assert row.issued_at is not None  # noqa: S101 - only asked of a published row
-        return row.source_fingerprint == _tail_fingerprint(session, source, row.issued_at)
-
-    def build(row: Publication) -> _Built:
-        fingerprint = _tail_fingerprint(session, source, now)
-        content = {"hash_bytes": 16, "kids": group_by_kid(source(session, None))}
-        return _Built(content, row.generation, fingerprint)
-
-    return _current(
+    return _revocation_document(
         session,
         service.REVOCATIONS,
         envelope.REVOCATIONS,
         signer=signer,
         now=now,
         policy=policy,
-        fresh=fresh,
-        build=build,
+        source=source,
+        content=lambda entries: {"hash_bytes": 16, "kids": group_by_kid(entries)},
+    )
+
+
+def revocations_bloom(
+    session: Session, *, signer: Signer, now: datetime, policy: Policy, source: RevocationSource
+) -> Published:
+    """The same revocations as per-kid Bloom filters, false-positive rate stated."""
+    return _revocation_document(
+        session,
+        service.REVOCATIONS_BLOOM,
+        envelope.REVOCATIONS_BLOOM,
+        signer=signer,
+        now=now,
+        policy=policy,
+        source=source,
+        content=lambda entries: {
+            "fp_rate": BLOOM_FP_RATE,
+            "kids": bloom_by_kid(entries, BLOOM_FP_RATE),
+        },
+    )
+
+
+def _revocation_document(
+    session: Session,
+    name: str,
+    kind: str,
+    *,
+    signer: Signer,
+    now: datetime,
+    policy: Policy,
+    source: RevocationSource,
+    content: Callable[[list[RevokedCertificate]], dict[str, Any]],
+) -> Published:
+    def fresh(row: Publication) -> bool:
+        assert row.issued_at is not None  # noqa: S101 - only asked of a published row
+        return row.source_fingerprint == _tail_fingerprint(session, source, row.issued_at)
+
+    def build(row: Publication) -> _Built:
+        fingerprint = _tail_fingerprint(session, source, now)
+        return _Built(content(list(source(session, None))), row.generation, fingerprint)
+
+    return _current(
+        session, name, kind, signer=signer, now=now, policy=policy, fresh=fresh, build=build
     )
 
 

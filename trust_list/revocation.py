@@ -22,7 +22,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
+
+from trust_list.bloom import BloomFilter
 
 HASH_BYTES = 16
 ECDSA_SIGNATURE_BYTES = 64
@@ -76,13 +78,26 @@ def hashes_of(uvci: str, country: str, signature: bytes) -> dict[HashType, bytes
     }
 
 
-def group_by_kid(entries: Iterable[RevokedCertificate]) -> dict[str, dict[str, str]]:
-    """``{kid: {hash type: base64(sorted 16-byte hashes)}}``, the signed document's body."""
+def _hash_sets(entries: Iterable[RevokedCertificate]) -> dict[str, dict[HashType, set[bytes]]]:
     groups: dict[str, dict[HashType, set[bytes]]] = defaultdict(lambda: defaultdict(set))
     for entry in entries:
         kid = base64.b64encode(entry.kid).decode()
         for kind, digest in hashes_of(entry.uvci, entry.country, entry.signature).items():
             groups[kid][kind].add(digest)
+    return groups
+
+
+def bloom_by_kid(entries: Iterable[RevokedCertificate], fp_rate: float) -> dict[str, Any]:
+    """``{kid: Bloom filter JSON}``, one filter per kid holding all three hash types."""
+    return {
+        kid: BloomFilter.build(set().union(*by_type.values()), fp_rate).to_json()
+        for kid, by_type in sorted(_hash_sets(entries).items())
+    }
+
+
+def group_by_kid(entries: Iterable[RevokedCertificate]) -> dict[str, dict[str, str]]:
+    """``{kid: {hash type: base64(sorted 16-byte hashes)}}``, the signed document's body."""
+    groups = _hash_sets(entries)
     return {
         kid: {
             kind.value: base64.b64encode(b"".join(sorted(hashes))).decode()
@@ -153,3 +168,20 @@ class RevocationIndex:
             return False
         wanted = hashes_of(uvci, country, signature)
         return any(wanted[kind] in hashes for kind, hashes in group.items())
+
+
+class BloomRevocationIndex:
+    """The same question over per-kid Bloom filters: never a false "not revoked", and a
+    false "revoked" with the filter's stated probability (``fp_rate`` of each filter)."""
+
+    def __init__(self, kids: Mapping[str, Any]) -> None:
+        self._filters = {
+            base64.b64decode(kid, validate=True): BloomFilter.from_json(value)
+            for kid, value in kids.items()
+        }
+
+    def is_revoked(self, *, kid: bytes, uvci: str, country: str, signature: bytes) -> bool:
+        bloom = self._filters.get(kid)
+        if bloom is None:
+            return False
+        return any(digest in bloom for digest in hashes_of(uvci, country, signature).values())

@@ -110,3 +110,31 @@ def get_revocations(
         media_type=JWS_MEDIA_TYPE,
         headers={"ETag": etag, "Cache-Control": "public, max-age=60, no-transform"},
     )
+
+
+@router.get(
+    "/revocations/bloom",
+    response_class=Response,
+    responses={200: {"content": {JWS_MEDIA_TYPE: {}}, "description": "Signed Bloom filters"}},
+)
+def get_revocation_bloom(
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    signer: SignerDep,
+    policy: PolicyDep,
+    source: RevocationSourceDep,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """The revocations as one Bloom filter per kid (``fp_rate`` stated in the document):
+    no false "not revoked"; confirm a hit with ``/trust-list/revocations``."""
+    published = publication.revocations_bloom(
+        session, signer=signer, now=now, policy=policy, source=source
+    )
+    return _answer(
+        published.document,
+        published.etag,
+        JWS_MEDIA_TYPE,
+        settings.trust_list_cache_seconds,
+        if_none_match,
+    )

@@ -34,6 +34,7 @@ from vaxx.errors import InputError
 
 TRUST_LIST = "trust-list"
 REVOCATIONS = "revocations"
+REVOCATIONS_BLOOM = "revocations-bloom"
 
 
 @dataclass

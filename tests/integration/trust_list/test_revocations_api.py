@@ -81,3 +81,31 @@ def test_default_source_is_the_issuers_register(
     response = client.get("/trust-list/revocations")
     assert response.status_code == 200, response.text
     assert _open(response.content, anchor, clock)["kids"] == {}
+
+
+def test_bloom_form_states_its_rate_and_finds_every_revoked_certificate(
+    client: TestClient, anchor: x509.Certificate, register: FakeRegister, clock: MutableClock
+) -> None:
+    from trust_list.revocation import BloomRevocationIndex
+
+    entries = [
+        Revoked(f"URN:UVCI:01:TW:{n}#B", "TW", KID, bytes([n]) * 64, clock()) for n in range(40)
+    ]
+    register.entries.extend(entries)
+    response = client.get("/trust-list/revocations/bloom")
+    assert response.status_code == 200
+    document = envelope.open_sealed(
+        response.content,
+        kind=envelope.REVOCATIONS_BLOOM,
+        anchor=anchor,
+        now=clock(),
+        max_bytes=10**8,
+    )
+    assert document["fp_rate"] == 0.001
+    index = BloomRevocationIndex(document["kids"])
+    assert all(index.is_revoked(kid=KID, uvci=e.uvci, country="TW", signature=b"") for e in entries)
+    etag = response.headers["etag"]
+    assert (
+        client.get("/trust-list/revocations/bloom", headers={"If-None-Match": etag}).status_code
+        == 304
+    )
