@@ -195,7 +195,7 @@ def _born_before(person: Person, patient: Entry | None, facts: Facts, issues: Is
         event_day = facts.first_positive
     else:
         event_day = facts.date
-    if earliest_day(person.birth_date) > event_day:
+    if person.birth_date and earliest_day(person.birth_date) > event_day:
         where = f"{patient.path}.birthDate" if patient else "Patient.birthDate"
         issues.error(
             where,

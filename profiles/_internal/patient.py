@@ -23,7 +23,7 @@ def check_patient(
 ) -> Person | None:
     raw, path = entry.raw, entry.path
     names = _names(raw, path, policy, issues)
-    birth = _birth_date(raw, path, today, issues)
+    birth = _birth_date(raw, path, today, policy, issues)
     if policy.require_clinic_details:
         _identifiers(raw, path, issues)
         _gender(raw, path, issues)
@@ -104,8 +104,13 @@ def _transliterated(name: Json, path: str, issues: Issues) -> tuple[str | None, 
     return out[0], out[1]
 
 
-def _birth_date(raw: Json, path: str, today: date, issues: Issues) -> str | None:
+def _birth_date(
+    raw: Json, path: str, today: date, policy: ProfilePolicy, issues: Issues
+) -> str | None:
+    """The birth date as written; ``""`` (the DCC's "unknown") only for imported records."""
     value = raw.get("birthDate")
+    if value is None and not policy.require_clinic_details:
+        return ""
     if not isinstance(value, str):
         issues.error(f"{path}.birthDate", "Birth date is required", "須填出生日期", code="required")
         return None

@@ -45,7 +45,7 @@ uvci = st.text(alphabet=string.ascii_uppercase + string.digits, min_size=10, max
 @st.composite
 def birth_dates(draw: st.DrawFn) -> str:
     day = draw(st.dates(min_value=date(1900, 1, 1), max_value=date(2020, 12, 31)))
-    precision = draw(st.sampled_from([10, 7, 4]))
+    precision = draw(st.sampled_from([10, 7, 4, 0]))  # 0: "" (unknown, allowed by the DCC)
     return day.isoformat()[:precision]
 
 
@@ -208,7 +208,7 @@ def clinic_bundles(draw: st.DrawFn) -> dict[str, Any]:
             {"use": "official", "family": passport.replace("<", " ")},
         ],
         "gender": draw(st.sampled_from(["male", "female"])),
-        "birthDate": draw(birth_dates()),
+        "birthDate": draw(birth_dates().filter(bool)),
         "address": [{"country": "TW"}],
     }
     org = {

@@ -199,3 +199,16 @@ def test_one_error_per_element_and_the_outcome_is_valid_fhir(vaccination_bundle:
     assert issue["expression"] == [f"{P}.birthDate"]
     assert "1985-13-01" in issue["details"]["text"]
     OperationOutcome.model_validate(outcome)
+
+
+def test_missing_birth_date_is_refused_for_clinics_but_unknown_for_imports(
+    vaccination_bundle: Bundle,
+) -> None:
+    from profiles import ProfilePolicy, to_dcc
+
+    del _patient(vaccination_bundle)["birthDate"]
+    assert [i["expression"][0] for i in errors_of(validate(vaccination_bundle, today=TODAY))] == [
+        f"{P}.birthDate"
+    ]
+    record = parse_bundle(vaccination_bundle, today=TODAY, policy=ProfilePolicy.imported())
+    assert to_dcc(record, uvci="URN:UVCI:01:TW:ABCDEFGHIJ", issuer="CDC")["dob"] == ""
