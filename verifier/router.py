@@ -10,6 +10,8 @@ birth date. Verification is CPU work, so it runs in the thread pool.
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import orjson
@@ -18,13 +20,32 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from vaxx.deps import NowDep, SessionDep, VerifierClient
-from vaxx.errors import InputError
+from vaxx.errors import InputError, NotFound
 from verifier.pipeline import Policy, check
 from verifier.policies import policy as shipped_policy
 from verifier.service import ServerTrustCache
 
 router = APIRouter(prefix="/verifier", tags=["verifier"])
 MAX_QR_TEXT = 8 * 1024
+_ASSETS = {"verify.js": "text/javascript", "verify.css": "text/css"}
+
+
+@router.get("/", summary="The verifier web page (zh-TW / English)", include_in_schema=False)
+def page() -> Response:
+    """Static page; it holds no data and calls ``POST /verifier/verify`` with the user's token."""
+    return Response(_asset("verify.html"), media_type="text/html; charset=utf-8")
+
+
+@router.get("/assets/{name}", include_in_schema=False)
+def asset(name: str) -> Response:
+    if name not in _ASSETS:
+        raise NotFound(f"no asset {name!r}")
+    return Response(_asset(name), media_type=f"{_ASSETS[name]}; charset=utf-8")
+
+
+@cache
+def _asset(name: str) -> bytes:
+    return resources.files("verifier.static").joinpath(name).read_bytes()
 
 
 @router.post("/verify", summary="Verify an HC1 QR code (text or picture)")

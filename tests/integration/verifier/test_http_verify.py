@@ -81,3 +81,18 @@ def test_needs_the_verifier_scope(client: TestClient, make_token: Callable[..., 
     assert client.post("/verifier/verify", json={"qr": "HC1:X"}).status_code == 401
     wrong = auth(make_token(Scope.ISSUER))
     assert client.post("/verifier/verify", json={"qr": "HC1:X"}, headers=wrong).status_code == 403
+
+
+def test_page_and_assets_are_served(client: TestClient) -> None:
+    page = client.get("/verifier/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "/verifier/assets/verify.js" in page.text
+    assert (
+        client.get("/verifier/assets/verify.js")
+        .headers["content-type"]
+        .startswith("text/javascript")
+    )
+    missing = client.get("/verifier/assets/secrets.py")
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "not_found"
