@@ -3,12 +3,13 @@ route is a plain ``def`` (FastAPI runs it in the thread pool)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, Query, Request, Response
 
-from issuer import card, paper, qr, service
+from issuer import card, keys, paper, qr, service
 from issuer.errors import BadRequest, BatchTooLarge
 from issuer.keys import DccType, KeyStore, open_store
 from issuer.models import IssuedCertificate
@@ -22,6 +23,7 @@ from issuer.schemas import (
 )
 from vaxx.deps import IssuerClient, NowDep, SessionDep, SettingsDep
 from vaxx.problems import problem_body
+from vaxx.settings import Settings
 
 router = APIRouter(prefix="/issuer/certificates", tags=["issuer"])
 BundleBody = Annotated[dict[str, Any], Body(description="A FHIR Bundle per the Taiwan DCC IG")]
@@ -40,15 +42,28 @@ def install(app: FastAPI) -> None:
     """Mount the routes, open the key store, and add the ``keys`` readiness check."""
     store = open_store(app.state.settings)
     app.state.issuer_keys = store
-    app.state.readiness_checks["keys"] = lambda: store.check(app.state.clock())
+
+    def keys_ready() -> None:
+        now = app.state.clock()
+        _with_keys(app.state.settings, store, now).check(now)
+
+    app.state.readiness_checks["keys"] = keys_ready
     app.include_router(router)
+
+
+def _with_keys(settings: Settings, store: KeyStore, now: datetime) -> KeyStore:
+    """The store, created first if this is a development app that has none yet (production
+    raises: its keys come from ``vaxx keys init``)."""
+    if not store.exists():
+        keys.prepare(settings, now, store)
+    return store
 
 
 def _issuing(
     request: Request, client: IssuerClient, settings: SettingsDep, now: NowDep
 ) -> service.Issuing:
-    keys: KeyStore = request.app.state.issuer_keys
-    return service.Issuing(keys=keys, settings=settings, now=now, actor=f"client:{client.id}")
+    store = _with_keys(settings, request.app.state.issuer_keys, now)
+    return service.Issuing(keys=store, settings=settings, now=now, actor=f"client:{client.id}")
 
 
 IssuingDep = Annotated[service.Issuing, Depends(_issuing)]

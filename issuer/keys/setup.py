@@ -7,11 +7,14 @@ development store: its keys were made with a default passphrase on a developer's
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 from issuer.errors import KeysMissing, KeysUnusable
 from issuer.keys.store import KeyStore
 from vaxx.settings import Settings
+
+_CREATING = threading.Lock()
 
 
 def open_store(settings: Settings) -> KeyStore:
@@ -20,9 +23,19 @@ def open_store(settings: Settings) -> KeyStore:
     return KeyStore(settings.data_dir / "keys", passphrase)
 
 
-def prepare(settings: Settings, now: datetime) -> None:
-    """Development: create keys once. Production: demand real (non-development) keys."""
-    store = open_store(settings)
+def prepare(settings: Settings, now: datetime, store: KeyStore | None = None) -> None:
+    """Development: create keys once. Production: demand real (non-development) keys.
+
+    Runs at server start (:func:`vaxx.bootstrap.prepare`) and again before the running app
+    first needs keys, so a development app made without the bootstrap (tests, notebooks)
+    also gets its store; in production that second run only re-checks.
+    """
+    store = store or open_store(settings)
+    with _CREATING:
+        _prepare(settings, now, store)
+
+
+def _prepare(settings: Settings, now: datetime, store: KeyStore) -> None:
     if settings.env == "development":
         if not store.exists():
             store.init(country=settings.issuing_country, now=now, development=True)

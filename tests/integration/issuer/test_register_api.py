@@ -232,7 +232,21 @@ def test_readiness_reports_the_keys(client: TestClient, keys: object) -> None:
     assert response.json()["checks"]["keys"] == "ok"
 
 
-def test_readiness_fails_without_keys(client: TestClient) -> None:
+def test_production_readiness_fails_without_keys(client: TestClient, settings: Settings) -> None:
+    settings.env = "production"
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json()["checks"]["keys"].startswith("failing")
+    assert response.json()["checks"]["keys"] == "failing: KeysMissing"
+    assert not (settings.data_dir / "keys").exists()
+
+
+def test_a_development_app_without_keys_creates_them_when_first_needed(
+    client: TestClient,
+    settings: Settings,
+    make_token: Callable[..., str],
+    vaccination_bundle: dict[str, Any],
+) -> None:
+    response = client.post(URL, json=vaccination_bundle, headers=auth(make_token(Scope.ISSUER)))
+    assert response.status_code == 201, response.text
+    assert (settings.data_dir / "keys" / "manifest.json").is_file()
+    assert client.get("/readyz").json()["checks"]["keys"] == "ok"
