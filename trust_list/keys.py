@@ -60,19 +60,50 @@ def generate_keys(
     suffix = f" ({DEVELOPMENT_MARK})" if development else ""
     anchor = _anchor_certificate(anchor_key, settings.issuing_country, now, suffix)
     signer = _signer_certificate(signer_key, anchor, anchor_key, now, suffix)
-    encryption = serialization.BestAvailableEncryption(passphrase)
     for name, key in (("anchor", anchor_key), ("signer", signer_key)):
-        pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
-        )
-        write_atomic(directory / f"{name}.key.pem", pem)
-    write_atomic(
-        directory / "anchor.pem", anchor.public_bytes(serialization.Encoding.PEM), mode=0o644
-    )
-    write_atomic(
-        directory / "signer.pem", signer.public_bytes(serialization.Encoding.PEM), mode=0o644
-    )
+        _write_key(directory / f"{name}.key.pem", key, passphrase)
+    _write_certificate(directory / "anchor.pem", anchor)
+    _write_certificate(directory / "signer.pem", signer)
     return anchor
+
+
+def rotate_signer(settings: Settings, now: datetime) -> x509.Certificate:
+    """A new signing key and certificate under the existing anchor: verifiers keep their pin.
+
+    Servers pick the new key up at their next start; the next document they sign uses it.
+    """
+    passphrase = settings.key_passphrase.get_secret_value().encode()
+    directory = key_dir(settings)
+    anchor = load_anchor(settings)
+    try:
+        anchor_key = serialization.load_pem_private_key(
+            (directory / "anchor.key.pem").read_bytes(), passphrase
+        )
+    except (OSError, ValueError, TypeError) as exc:
+        raise SigningKeyMissing(
+            f"anchor key unusable in {directory}: {type(exc).__name__}"
+        ) from exc
+    if not isinstance(anchor_key, ec.EllipticCurvePrivateKey):
+        raise SigningKeyMissing("the trust anchor key must be an EC key")
+    development = DEVELOPMENT_MARK in anchor.subject.rfc4514_string()
+    signer_key = ec.generate_private_key(ec.SECP256R1())
+    suffix = f" ({DEVELOPMENT_MARK})" if development else ""
+    signer = _signer_certificate(signer_key, anchor, anchor_key, now, suffix)
+    _write_key(directory / "signer.key.pem", signer_key, passphrase)
+    _write_certificate(directory / "signer.pem", signer)
+    return signer
+
+
+def _write_key(path: Path, key: ec.EllipticCurvePrivateKey, passphrase: bytes) -> None:
+    encryption = serialization.BestAvailableEncryption(passphrase)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    )
+    write_atomic(path, pem)
+
+
+def _write_certificate(path: Path, certificate: x509.Certificate) -> None:
+    write_atomic(path, certificate.public_bytes(serialization.Encoding.PEM), mode=0o644)
 
 
 def load_signer(settings: Settings) -> Signer:
@@ -89,6 +120,8 @@ def load_signer(settings: Settings) -> Signer:
         ) from exc
     if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
         raise SigningKeyMissing("the trust-list signing key must be an EC P-256 key")
+    if key.public_key() != certificate.public_key():
+        raise SigningKeyMissing(f"signer.key.pem and signer.pem in {directory} do not match")
     return Signer(key=key, certificate=certificate)
 
 

@@ -56,6 +56,13 @@ def mark_changed(session: Session, name: str = TRUST_LIST) -> None:
     )
 
 
+def force_resign(session: Session) -> None:
+    """Make every published document stale, e.g. after the signing key changed."""
+    session.execute(
+        update(Publication).values(generation=Publication.generation + 1, source_fingerprint=None)
+    )
+
+
 def add_csca(
     session: Session, data: bytes, *, now: datetime, actor: str, country: str | None = None
 ) -> Csca:

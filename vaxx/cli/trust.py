@@ -9,6 +9,7 @@ import typer
 
 from trust_list import keys, service, sources
 from trust_list.errors import TrustListImportInvalid
+from vaxx import audit
 from vaxx.cli import _context
 from vaxx.clock import system_clock
 from vaxx.errors import Conflict
@@ -117,3 +118,21 @@ def init_keys(
         raise Conflict(f"trust-list keys already exist in {keys.key_dir(config)} (use --force)")
     keys.generate_keys(config, system_clock())
     typer.echo(f"anchor to pin: {keys.key_dir(config) / 'anchor.pem'}")
+
+
+@app.command("rotate-signer")
+def rotate_signer() -> None:
+    """Replace the trust-list signing key under the same anchor; restart servers afterwards."""
+    config = _context.settings()
+    signer = keys.rotate_signer(config, system_clock())
+    with _context.transaction(config) as session:
+        service.force_resign(session)
+        audit.record(
+            session,
+            at=system_clock(),
+            actor=_context.CLI_ACTOR,
+            action="trust.signer_rotated",
+            target=signer.subject.rfc4514_string(),
+        )
+    until = f"{signer.not_valid_after_utc:%Y-%m-%d}"
+    typer.echo(f"new signer {signer.subject.rfc4514_string()} valid until {until}")

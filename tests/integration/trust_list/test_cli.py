@@ -82,3 +82,14 @@ def _run_main(main: object, argv: list[str], env: dict[str, str]) -> None:
         main()  # type: ignore[operator]
     finally:
         monkey.undo()
+
+
+def test_rotate_signer_keeps_the_anchor_and_resigns(env: dict[str, str], tmp_path: Path) -> None:
+    assert runner.invoke(app, ["trust", "init-keys"], env=env).exit_code == 0
+    anchor = (tmp_path / "data/trust-list/anchor.pem").read_bytes()
+    signer = (tmp_path / "data/trust-list/signer.pem").read_bytes()
+    rotated = runner.invoke(app, ["trust", "rotate-signer"], env=env)
+    assert rotated.exit_code == 0, rotated.output
+    assert "new signer" in rotated.stdout
+    assert (tmp_path / "data/trust-list/anchor.pem").read_bytes() == anchor
+    assert (tmp_path / "data/trust-list/signer.pem").read_bytes() != signer

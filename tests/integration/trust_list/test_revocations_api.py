@@ -109,3 +109,22 @@ def test_bloom_form_states_its_rate_and_finds_every_revoked_certificate(
         client.get("/trust-list/revocations/bloom", headers={"If-None-Match": etag}).status_code
         == 304
     )
+
+
+def test_force_resign_gives_every_document_a_new_version(
+    client: TestClient,
+    anchor: x509.Certificate,
+    register: FakeRegister,
+    clock: MutableClock,
+    session_factory: object,
+) -> None:
+    from trust_list import service
+    from vaxx import db
+
+    paths = ["/trust-list", "/trust-list/revocations", "/trust-list/revocations/bloom"]
+    before = [client.get(path).headers["etag"] for path in paths]
+    with db.transaction(session_factory) as session:  # type: ignore[arg-type]
+        service.force_resign(session)
+    after = [client.get(path).headers["etag"] for path in paths]
+    assert [tag.split("-")[0] for tag in after] == ['"2'] * 3
+    assert all(old != new for old, new in zip(before, after, strict=True))

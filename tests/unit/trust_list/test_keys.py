@@ -65,3 +65,29 @@ def test_production_accepts_operator_made_keys(tmp_path: Path) -> None:
     production = _settings(tmp_path, env="production")
     keys.generate_keys(production, pki.NOW)
     keys.require_production_keys(production)
+
+
+def test_rotated_signer_chains_to_the_same_anchor(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    anchor = keys.generate_keys(settings, pki.NOW)
+    old = keys.load_signer(settings)
+    keys.rotate_signer(settings, pki.NOW)
+    new = keys.load_signer(settings)
+    assert new.certificate != old.certificate
+    document = {"type": envelope.TRUST_LIST, "version": 2}
+    sealed = envelope.seal(document, envelope.TRUST_LIST, new)
+    assert (
+        envelope.open_sealed(
+            sealed, kind=envelope.TRUST_LIST, anchor=anchor, now=pki.NOW, max_bytes=10_000
+        )
+        == document
+    )
+
+
+def test_mismatched_key_and_certificate_are_refused(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    keys.generate_keys(settings, pki.NOW)
+    anchor_pem = (tmp_path / "trust-list/anchor.pem").read_bytes()
+    (tmp_path / "trust-list/signer.pem").write_bytes(anchor_pem)
+    with pytest.raises(SigningKeyMissing, match="do not match"):
+        keys.load_signer(settings)
