@@ -132,7 +132,8 @@ def _revocation_document(
 
     def build(row: Publication) -> _Built:
         fingerprint = _tail_fingerprint(session, source, now)
-        return _Built(content(list(source(session, None))), row.generation, fingerprint)
+        live = [e for e in source(session, None) if e.expires_at is None or e.expires_at > now]
+        return _Built(content(live), row.generation, fingerprint)
 
     return _current(
         session, name, kind, signer=signer, now=now, policy=policy, fresh=fresh, build=build

@@ -49,6 +49,11 @@ class RevokedCertificate(Protocol):
     def signature(self) -> bytes: ...
     @property
     def revoked_at(self) -> datetime: ...
+    @property
+    def expires_at(self) -> datetime | None:
+        """The certificate's own expiry: once past, verifiers refuse it anyway and the entry
+        is no longer published (as the EU gateway drops expired batches)."""
+        ...
 
 
 def _h(data: bytes) -> bytes:

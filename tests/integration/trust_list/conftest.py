@@ -28,6 +28,7 @@ class Revoked:
     kid: bytes
     signature: bytes
     revoked_at: datetime
+    expires_at: datetime | None = None
 
 
 @dataclass

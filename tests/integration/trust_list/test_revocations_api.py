@@ -128,3 +128,17 @@ def test_force_resign_gives_every_document_a_new_version(
     after = [client.get(path).headers["etag"] for path in paths]
     assert [tag.split("-")[0] for tag in after] == ['"2'] * 3
     assert all(old != new for old, new in zip(before, after, strict=True))
+
+
+def test_expired_certificates_are_no_longer_listed(
+    client: TestClient, anchor: x509.Certificate, register: FakeRegister, clock: MutableClock
+) -> None:
+    soon = clock() + timedelta(days=2)
+    register.entries.append(Revoked("URN:UVCI:01:TW:SHORT#1", "TW", KID, SIGNATURE, clock(), soon))
+    listed = RevocationIndex(
+        _open(client.get("/trust-list/revocations").content, anchor, clock)["kids"]
+    )  # type: ignore[arg-type]
+    assert listed.is_revoked(kid=KID, uvci="URN:UVCI:01:TW:SHORT#1", country="TW", signature=b"")
+    clock.now = soon + timedelta(hours=1)
+    later = _open(client.get("/trust-list/revocations").content, anchor, clock)
+    assert later["kids"] == {}

@@ -32,6 +32,7 @@ class Revoked:
     kid: bytes
     signature: bytes
     revoked_at: datetime = pki.NOW
+    expires_at: datetime | None = None
 
 
 @dataclass
