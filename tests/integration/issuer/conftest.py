@@ -4,16 +4,20 @@ Bundles, and the independent decoder bound to the exported DSCs."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
 
 from issuer.keys import KeyStore
+from issuer.models import IssuedCertificate
 from tests.conftest import auth
 from tests.unit.issuer.independent_decoder import Decoded, decode_hc1
 from vaxx.auth.scopes import Scope
@@ -75,3 +79,29 @@ def broken(bundle: dict[str, Any]) -> dict[str, Any]:
     for entry in changed["entry"]:
         entry["resource"].pop("birthDate", None)
     return changed
+
+
+@pytest.fixture(autouse=True)
+def every_issued_certificate_verifies(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each API test, every certificate in the register must verify in the independent
+    decoder against the exported certificates and match what the register says of it."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: FastAPI = request.getfixturevalue("app")
+    yield
+    store: KeyStore = app.state.issuer_keys
+    if not store.exists():
+        return
+    trusted = store.export_public_pem().encode()
+    with app.state.sessionmaker() as session:
+        for row in session.scalars(select(IssuedCertificate)):
+            decoded = decode_hc1(row.hc1, trusted)
+            assert decoded.dcc == row.payload
+            assert decoded.kid == row.kid
+            assert decoded.signature == row.signature
+            assert hashlib.sha256(decoded.signed_payload).digest() == row.payload_sha256
+            assert decoded.claims[6] == int(row.issued_at.timestamp())
+            assert decoded.claims[4] == int(row.expires_at.timestamp())
+            [entry] = decoded.dcc[{"vaccination": "v", "test": "t", "recovery": "r"}[row.kind]]
+            assert entry["ci"] == row.uvci
