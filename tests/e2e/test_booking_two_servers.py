@@ -1,0 +1,170 @@
+"""No overbooking across processes: two `vaxx serve` processes share one PostgreSQL and
+200 concurrent bookings hit a slot of 50 places through both (issue 9)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from booking import rules
+from booking.models import Appointment, Slot
+from booking.taiwan import taipei_date
+from tests.conftest import POSTGRES_URL
+from tests.e2e.conftest import _free_port
+from tests.integration.booking.conftest import national_id
+from vaxx import db
+from vaxx.auth import service as auth_service
+from vaxx.auth.scopes import Scope
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+ATTEMPTS, CAPACITY = 200, 50
+
+
+@pytest.fixture
+def shared_postgres() -> Iterator[str]:
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server"
+        pytest.skip(f"no PostgreSQL server answers at {POSTGRES_URL}: {type(exc).__name__}")
+    name = f"vaxx_e2e_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        db.upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _start(tmp_path: Path, url: str, index: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VAXX_")} | {
+        "VAXX_DATA_DIR": str(tmp_path / f"data-{index}"),
+        "VAXX_DATABASE_URL": url,
+    }
+    with (tmp_path / f"server-{index}.log").open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "vaxx", "serve", "--port", str(port)],
+            env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _wait_ready(process: subprocess.Popen[bytes], base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail("server did not start in 60 s")
+
+
+@pytest.fixture
+def two_servers(tmp_path: Path, shared_postgres: str) -> Iterator[list[str]]:
+    started = [_start(tmp_path, shared_postgres, i) for i in range(2)]
+    try:
+        for process, base in started:
+            _wait_ready(process, base)
+        yield [base for _, base in started]
+    finally:
+        for process, _ in started:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def _staff_token(url: str) -> str:
+    engine = create_engine(url)
+    try:
+        with db.transaction(db.make_sessionmaker(engine)) as session:
+            made = auth_service.create_client(
+                session, name="e2e staff", scopes=[Scope.BOOKING_STAFF],
+                now=datetime.now(UTC), actor="test",
+            )  # fmt: skip
+        return made.token
+    finally:
+        engine.dispose()
+
+
+def _prepare(base: str, token: str, day: str, people: list[str]) -> int:
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as staff:
+        site = {
+            "code": "0131060029", "name_zh": "臺北市立聯合醫院", "name_en": "Taipei City Hospital",
+            "type": "hospital", "county": "臺北市", "district": "中正區",
+            "address": "中華路二段33號",
+            "sessions": ["morning"], "channels": ["web"], "issues_certificates": False,
+        }  # fmt: skip
+        assert staff.post("/booking/staff/sites", json=site).status_code == 201
+        lot = {"vaccine_code": "CoV Moderna", "lot_number": "E2E1", "lot_type": "central",
+               "expires_on": "2099-01-01", "vials_total": 10}  # fmt: skip
+        lot_id = staff.post("/booking/staff/lots", json=lot).json()["id"]
+        staff.post(
+            f"/booking/staff/lots/{lot_id}/allocations", json={"county": "63000", "vials": 6}
+        )
+        staff.post(
+            f"/booking/staff/lots/{lot_id}/deliveries",
+            json={"site_code": "0131060029", "vials": 6},
+        )
+        slot = {"day": day, "session": "morning", "vaccine_code": "CoV Moderna",
+                "capacity": CAPACITY}  # fmt: skip
+        made = staff.post("/booking/staff/sites/0131060029/slots", json=slot)
+        assert made.status_code == 201, made.text
+        category = {"code": "1", "name_zh": "醫事人員", "name_en": "Medical staff",
+                    "vaccine_codes": ["CoV Moderna"], "active_from": "2000-01-01"}  # fmt: skip
+        assert staff.put("/booking/staff/categories/1", json=category).status_code == 200
+        week = rules.week_start(datetime.fromisoformat(day).date()).isoformat()
+        listed = staff.put(
+            f"/booking/staff/eligibility/1/{week}",
+            content=("national_id\n" + "\n".join(people)).encode(),
+            headers={"Content-Type": "text/csv"},
+        )
+        assert listed.status_code == 200, listed.text
+        return int(made.json()["id"])
+
+
+def test_two_servers_never_overbook_one_slot(two_servers: list[str], shared_postgres: str) -> None:
+    day = (taipei_date(datetime.now(UTC)) + timedelta(days=1)).isoformat()
+    people = [national_id(serial) for serial in range(ATTEMPTS)]
+    slot_id = _prepare(two_servers[0], _staff_token(shared_postgres), day, people)
+    clients = [httpx.Client(base_url=base, timeout=60) for base in two_servers]
+
+    def book(index: int) -> tuple[int, str]:
+        body = {"slot_id": slot_id, "id_type": "national-id", "id_value": people[index],
+                "birth_date": "1990-01-01"}  # fmt: skip
+        response = clients[index % 2].post("/booking/appointments", json=body)
+        return response.status_code, response.json().get("code", "booked")
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        outcome = Counter(pool.map(book, range(ATTEMPTS)))
+    for client in clients:
+        client.close()
+
+    assert outcome == Counter({(201, "booked"): CAPACITY, (409, "slot_full"): ATTEMPTS - CAPACITY})
+    engine = create_engine(shared_postgres)
+    with engine.connect() as connection:
+        booked = connection.scalar(select(Slot.booked).where(Slot.id == slot_id))
+        rows = connection.scalar(select(func.count()).where(Appointment.slot_id == slot_id))
+    engine.dispose()
+    assert booked == rows == CAPACITY
