@@ -12,14 +12,21 @@ from datetime import datetime
 
 from issuer.errors import KeysMissing, KeysUnusable
 from issuer.keys.store import KeyStore
-from vaxx.settings import Settings
+from vaxx.settings import DEVELOPMENT_KEY_PASSPHRASE, Settings
 
 _CREATING = threading.Lock()
 
 
 def open_store(settings: Settings) -> KeyStore:
-    """The key store under ``<data_dir>/keys`` (nothing is read until first use)."""
-    passphrase = settings.key_passphrase.get_secret_value().encode()
+    """The key store under ``<data_dir>/keys`` (nothing is read until first use).
+
+    Production refuses the public development passphrase: keys encrypted with it are as
+    good as unencrypted.
+    """
+    secret = settings.key_passphrase.get_secret_value()
+    if settings.env == "production" and secret == DEVELOPMENT_KEY_PASSPHRASE:
+        raise KeysUnusable("VAXX_KEY_PASSPHRASE is the development default; set a real one")
+    passphrase = secret.encode()
     return KeyStore(settings.data_dir / "keys", passphrase)
 
 

@@ -196,3 +196,35 @@ def test_server_bootstrap_creates_development_keys(tmp_path: Path) -> None:
 
     bootstrap.prepare(_settings(tmp_path))
     assert keys.open_store(_settings(tmp_path)).development
+
+
+def test_production_refuses_the_development_passphrase(tmp_path: Path) -> None:
+    with pytest.raises(KeysUnusable, match="VAXX_KEY_PASSPHRASE"):
+        keys.open_store(_settings(tmp_path, env="production"))
+
+
+class FakeHsm:
+    """A Signer that is not a LocalSigner: the seam an HSM would use."""
+
+    def __init__(self, store: KeyStore) -> None:
+        local = store.signer_for(DccType.VACCINATION, NOW)
+        self._sign = local.sign
+        self.alg, self.kid, self.certificate = local.alg, local.kid, local.certificate
+        self.calls: list[bytes] = []
+
+    def sign(self, sig_structure: bytes) -> bytes:
+        self.calls.append(sig_structure)
+        return self._sign(sig_structure)
+
+
+def test_any_signer_can_stand_in_for_the_local_one(store: KeyStore) -> None:
+    from issuer import hc1
+    from tests.unit.issuer.independent_decoder import decode_hc1
+
+    hsm = FakeHsm(store)
+    signed = hc1.sign(
+        {"ver": "1.3.0"}, signer=hsm, country="TW", issued_at=NOW, expires_at=NOW + timedelta(1)
+    )
+    assert len(hsm.calls) == 1
+    assert hsm.calls[0].startswith(b"\x84jSignature1")
+    assert decode_hc1(signed.hc1, store.export_public_pem().encode()).dcc == {"ver": "1.3.0"}
