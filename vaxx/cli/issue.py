@@ -25,7 +25,7 @@ def issue(
     from issuer.keys import open_store
 
     config = _context.settings()
-    data = _read_bundle(bundle, config.max_body_bytes)
+    data = _read_bundle(bundle, config.max_body_bytes, config.max_json_depth)
     fonts = paper.find_fonts(config.issuer_pdf_font) if pdf else None
     ctx = service.Issuing(
         keys=open_store(config), settings=config, now=system_clock(), actor=_context.CLI_ACTOR
@@ -48,11 +48,12 @@ def issue(
     typer.echo(certificate.hc1)
 
 
-def _read_bundle(path: Path, limit: int) -> dict[str, Any]:
-    """The Bundle as a JSON object; size-bounded like an HTTP body."""
+def _read_bundle(path: Path, limit: int, max_depth: int) -> dict[str, Any]:
+    """The Bundle as a JSON object; size- and depth-bounded like an HTTP body."""
     import orjson
 
     from issuer.errors import BadRequest
+    from vaxx.middleware import json_depth_exceeds
 
     try:
         with path.open("rb") as handle:
@@ -61,6 +62,8 @@ def _read_bundle(path: Path, limit: int) -> dict[str, Any]:
         raise BadRequest(f"cannot read {path}: {exc.strerror}") from exc
     if len(raw) > limit:
         raise BadRequest(f"{path} is larger than {limit} bytes")
+    if json_depth_exceeds(raw, max_depth):
+        raise BadRequest(f"{path} nests deeper than {max_depth} levels")
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

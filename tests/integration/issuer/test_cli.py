@@ -70,8 +70,8 @@ def test_issue_prints_an_hc1_that_verifies_and_writes_png_and_pdf(
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("not json", "not JSON"), ("[1]", "JSON object")],
-    ids=["not-json", "not-object"],
+    [("not json", "not JSON"), ("[1]", "JSON object"), ("[" * 100 + "]" * 100, "nests deeper")],
+    ids=["not-json", "not-object", "too-deep"],
 )
 def test_issue_rejects_a_bad_file(
     env: dict[str, str], tmp_path: Path, content: str, message: str
@@ -103,3 +103,12 @@ def test_issue_of_an_invalid_bundle_is_an_input_error(
     path.write_text(json.dumps(data))
     result = runner.invoke(app, ["issue", str(path)], env=env)
     assert getattr(result.exception, "exit_code", None) == 2
+
+
+def test_issue_refuses_a_file_over_the_body_limit(env: dict[str, str], tmp_path: Path) -> None:
+    run(env, "keys", "init")
+    path = tmp_path / "bundle.json"
+    path.write_text('{"a": "' + "x" * 2000 + '"}')
+    result = runner.invoke(app, ["issue", str(path)], env={**env, "VAXX_MAX_BODY_BYTES": "1000"})
+    assert isinstance(result.exception, BadRequest)
+    assert "larger than 1000 bytes" in str(result.exception)
