@@ -82,3 +82,4 @@ class Publication(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     etag: Mapped[str | None] = mapped_column(String(80))
     document: Mapped[bytes | None] = mapped_column(LargeBinary)
+    building_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

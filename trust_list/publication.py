@@ -6,7 +6,9 @@ generation``, or for revocations the recent tail of the issuer's register is unc
 and more than ``resign_before`` is left before ``expires_at``. Otherwise it builds and
 signs version ``v + 1`` and stores it with ``UPDATE ... WHERE version = v``: when two
 server processes race, one wins and the other re-reads the winner's document. Every
-re-signing, including a refresh of the expiry alone, increases the version.
+re-signing, including a refresh of the expiry alone, increases the version. While one
+process holds the build lease, the others serve the current document if it has not
+expired, so a large rebuild is not repeated by every process at once.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from trust_list import envelope, gateway, service
@@ -31,6 +33,8 @@ from vaxx.settings import Settings
 MAX_ATTEMPTS = 5
 BLOOM_FP_RATE = 0.001
 """One false "revoked" in a thousand checks per hash probed; confirm with the exact list."""
+BUILD_LEASE = timedelta(minutes=2)
+"""Longer than the slowest build measured (the 1M-hash Bloom form, about 20 s)."""
 TAIL_OVERLAP = timedelta(minutes=10)
 """How far back a revocation may be stamped before it commits and still be noticed."""
 
@@ -189,9 +193,9 @@ def _current(
             .execution_options(populate_existing=True)
         ).one()
         if _usable(row, now, policy) and fresh(row):
-            published = _published(row)
-            session.rollback()
-            return published
+            return _serve(session, row)
+        if _servable(row, now) and not _claim(session, name, now):
+            return _serve(session, row)  # another process is rebuilding; this one is valid
         built = build(row)
         candidate = _sign(kind, row.version + 1, built.content, signer, now, policy)
         result = session.execute(
@@ -205,12 +209,38 @@ def _current(
                 expires_at=candidate.expires_at,
                 etag=candidate.etag,
                 document=candidate.document,
+                building_until=None,
             )
         )
         session.commit()
         if result.rowcount == 1:  # type: ignore[attr-defined]
             return candidate
     raise ServiceUnavailable(f"the {name} document is being re-signed concurrently; retry")
+
+
+def _serve(session: Session, row: Publication) -> Published:
+    published = _published(row)
+    session.rollback()
+    return published
+
+
+def _servable(row: Publication, now: datetime) -> bool:
+    """Still valid to hand out while a fresher one is being built."""
+    return row.document is not None and row.expires_at is not None and row.expires_at > now
+
+
+def _claim(session: Session, name: str, now: datetime) -> bool:
+    """Take the build lease (or find it held by another process that has not timed out)."""
+    result = session.execute(
+        update(Publication)
+        .where(
+            Publication.name == name,
+            or_(Publication.building_until.is_(None), Publication.building_until < now),
+        )
+        .values(building_until=now + BUILD_LEASE)
+    )
+    session.commit()
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def _usable(row: Publication, now: datetime, policy: Policy) -> bool:
