@@ -9,7 +9,7 @@ signature has verified.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -90,7 +90,7 @@ class VerificationResult:
                 for o in self.steps
             ],
             "certificate_type": self.certificate_type,
-            "holder": asdict(self.holder) if self.holder else None,
+            "holder": _holder_dict(self.holder) if self.holder else None,
             "facts": dict(self.facts),
             "issuer_country": self.issuer_country,
             "issued_at": self.issued_at,
@@ -102,6 +102,21 @@ class VerificationResult:
         if self.rules is not None:
             body["rules"] = {
                 "country": self.rules.country,
-                "results": [asdict(outcome) for outcome in self.rules.outcomes],
-            }
+                "results": [
+                    {"identifier": o.identifier, "version": o.version,
+                     "description": o.description, "passed": o.passed}
+                    for o in self.rules.outcomes
+                ],
+            }  # fmt: skip
         return body
+
+
+def _holder_dict(holder: Holder) -> dict[str, str | None]:
+    """Field by field (``dataclasses.asdict`` deep-copies and costs more than a verify)."""
+    return {
+        "family_name": holder.family_name,
+        "given_name": holder.given_name,
+        "family_name_transliterated": holder.family_name_transliterated,
+        "given_name_transliterated": holder.given_name_transliterated,
+        "date_of_birth": holder.date_of_birth,
+    }

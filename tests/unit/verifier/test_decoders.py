@@ -32,8 +32,9 @@ def test_base45_rfc9285_examples(text: str, data: bytes) -> None:
 @pytest.mark.parametrize(
     ("text", "match"),
     [
-        ("GGW", "above its range"),  # 65535 + 1: the first overflowing triple
+        ("GGW", "above its range"),  # 65535 + 1: the first overflowing group
         (":::", "above its range"),
+        ("BB8::", "final pair above its range"),
         ("QED8WEX0AB", "dangling"),
         ("QED8WEx0", "outside the alphabet"),
         ("QED8WE\n0", "outside the alphabet"),
@@ -43,6 +44,7 @@ def test_base45_rfc9285_examples(text: str, data: bytes) -> None:
     ids=[
         "overflow-min",
         "overflow-max",
+        "pair-overflow",
         "dangling",
         "lower-case",
         "newline",
