@@ -180,6 +180,24 @@ def location(code: str, session: SessionDep) -> dict[str, Any]:
     return fhir.location(sites.get(session, code))
 
 
+@router.get("/fhir/Schedule", summary="Each site's calendars (per vaccine and funding)")
+def fhir_schedules(session: SessionDep, now: NowDep, county: str | None = None) -> dict[str, Any]:
+    query = slots.SlotQuery(county=_county(county), available_only=False, limit=10_000)
+    seen: dict[str, dict[str, Any]] = {}
+    for slot, site in slots.search(session, query, today=taipei_date(now)):
+        resource = fhir.schedule(site, slot.vaccine_code, slot.funding)
+        seen.setdefault(resource["id"], resource)
+    entries = [{"resource": resource} for resource in seen.values()]
+    return {"resourceType": "Bundle", "type": "searchset", "total": len(entries), "entry": entries}
+
+
+@router.post("/fhir/Appointment", summary="Your appointment as FHIR (reference + birth date)")
+def fhir_appointment(body: AppointmentLookup, session: SessionDep) -> dict[str, Any]:
+    appointment = appointments.find(session, body.reference, body.birth_date)
+    slot = session.get_one(Slot, appointment.slot_id)
+    return fhir.appointment(appointment, slot, session.get_one(Site, slot.site_id))
+
+
 @router.get("/fhir/Slot", summary="Open slots as a FHIR searchset Bundle")
 def fhir_slots(
     session: SessionDep, now: NowDep, county: str | None = None, vaccine: str | None = None

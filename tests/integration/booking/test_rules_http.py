@@ -217,3 +217,19 @@ def test_reschedule_takes_the_new_place_before_freeing_the_old(
     assert (moved["slot"]["id"], moved["slot"]["booked"]) == (full, 2)
     old = client.get("/booking/slots?session=morning").json()[0]
     assert old["booked"] == 0
+
+
+def test_fhir_schedule_and_appointment_views(
+    client: TestClient, staff: Staff, stocked: dict[str, int]
+) -> None:
+    staff.eligible(PERSON)
+    made = client.post("/booking/appointments", json=booking(stocked["slot"], PERSON)).json()
+    schedules = client.get("/booking/fhir/Schedule").json()
+    assert [e["resource"]["id"] for e in schedules["entry"]] == [f"{SITE_CODE}-CoV-BNT-public"]
+    slot = client.get("/booking/fhir/Slot").json()["entry"][0]["resource"]
+    assert slot["schedule"]["reference"] == f"Schedule/{SITE_CODE}-CoV-BNT-public"
+    lookup = {"reference": made["reference"], "birth_date": "1985-03-14"}
+    appointment = client.post("/booking/fhir/Appointment", json=lookup).json()
+    assert appointment["status"] == "booked"
+    assert appointment["slot"] == [{"reference": f"Slot/{stocked['slot']}"}]
+    assert PERSON not in str(appointment)
