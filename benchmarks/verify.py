@@ -12,21 +12,32 @@ Variants (verifications per second):
 - pipeline up to the signature (prefix, Base45, zlib, COSE/CWT, signature);
 - full check() (all steps incl. schema; no rules, no revocation);
 - full check() + EU business rules (DE rule set) + JSON out, as ``vaxx verify --batch`` does;
-- picture to text: a clean QR PNG, and a 1280x960 phone-like photo (rotated, blurred, noisy).
+- picture to text: a clean QR PNG, and a 1280x960 phone-like photo (rotated, blurred, noisy);
+- HTTP (skip with ``--no-http``): the real server (``vaxx serve``, one uvicorn worker, SQLite,
+  temporary data dir) answering ``POST /verifier/verify`` for a certificate it issued, beside
+  ``GET /healthz`` of the same server, 16 concurrent connections, alternating rounds;
+  requests per second and p99 latency. The load generator shares the machine's two cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import json
+import os
 import random
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import qrcode
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -80,6 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--seconds", type=float, default=0.4)
+    parser.add_argument("--no-http", dest="http", action="store_false")
     options = parser.parse_args()
 
     dsc = (SAMPLES / "TW-TST-DSC.pem").read_bytes()
@@ -131,9 +143,92 @@ def main() -> None:
             f"{name:26} {median:12.0f} ({min(rates[name]):7.0f}-{max(rates[name]):7.0f})"
             f" {1000 / median:9.3f} {ratio:8.3f} ({min(ratios[name]):.2f}-{max(ratios[name]):.2f})"
         )
+    if options.http:
+        http_benchmark(options.rounds, options.seconds * 3)
     print(
         "targets: pipeline to signature >= 0.5x, full --batch >= 0.33x,"
         " clean PNG <= 2 ms, photo <= 25 ms"
+    )
+
+
+REQUEST = (
+    Path(__file__).resolve().parents[1].parent / "shared/examples/issue-vaccination-request.json"
+)
+
+
+def _vaxx(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(  # noqa: S603 - our own CLI
+        [sys.executable, "-m", "vaxx", *args], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+async def _load(url: str, seconds: float, **request: object) -> tuple[float, float]:
+    """(requests per second, p99 latency in ms) with 16 concurrent connections."""
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=16)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        deadline = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            while time.perf_counter() < deadline:
+                start = time.perf_counter()
+                response = await client.request(url=url, **request)  # type: ignore[arg-type]
+                assert response.status_code == 200, response.text
+                latencies.append(time.perf_counter() - start)
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(16)))
+        elapsed = time.perf_counter() - began
+    latencies.sort()
+    return len(latencies) / elapsed, 1000 * latencies[int(len(latencies) * 0.99) - 1]
+
+
+def http_benchmark(rounds: int, seconds: float) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VAXX_")}
+    env["VAXX_DATA_DIR"] = tempfile.mkdtemp(prefix="vaxx-bench-")
+    server = subprocess.Popen(  # noqa: S603 - our own server
+        [sys.executable, "-m", "vaxx", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        token = _vaxx(
+            env, "clients", "create", "--name", "bench", "--scope", "verifier", "--print-token"
+        )
+        qr = _vaxx(env, "issue", str(REQUEST))
+        verify = {
+            "method": "POST",
+            "json": {"qr": qr},
+            "headers": {"Authorization": f"Bearer {token}"},
+        }
+        health, verified, p99s = [], [], []
+        for _ in range(rounds):
+            health.append(asyncio.run(_load(f"{base}/healthz", seconds, method="GET"))[0])
+            rate_, p99 = asyncio.run(_load(f"{base}/verifier/verify", seconds, **verify))
+            verified.append(rate_)
+            p99s.append(p99)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    ratios = [v / h for v, h in zip(verified, health, strict=True)]
+    spread = f"({min(health):.0f}-{max(health):.0f})"
+    print(f"HTTP GET /healthz          {statistics.median(health):12.0f} req/s {spread}")
+    print(
+        f"HTTP POST /verifier/verify {statistics.median(verified):12.0f} req/s "
+        f"({min(verified):.0f}-{max(verified):.0f}), p99 {statistics.median(p99s):.1f} ms, "
+        f"{statistics.median(ratios):.3f}x /healthz ({min(ratios):.2f}-{max(ratios):.2f})"
     )
 
 
