@@ -81,7 +81,7 @@ def phone_photo(qr: str) -> bytes:
     assert pixels is not None
     for _ in range(60_000):
         x, y = rng.randrange(1280), rng.randrange(960)
-        pixels[x, y] = max(0, min(255, int(pixels[x, y]) + rng.randint(-60, 60)))  # type: ignore[operator]
+        pixels[x, y] = max(0, min(255, int(pixels[x, y]) + rng.randint(-60, 60)))  # type: ignore[arg-type]
     out = io.BytesIO()
     canvas.save(out, format="JPEG", quality=80)
     return out.getvalue()
