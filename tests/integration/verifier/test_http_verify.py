@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 import qrcode
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import MutableClock, auth
+from trust_list import service
+from vaxx import db
 from vaxx.auth.scopes import Scope
 
 
@@ -96,3 +99,22 @@ def test_page_and_assets_are_served(client: TestClient) -> None:
     missing = client.get("/verifier/assets/secrets.py")
     assert missing.status_code == 404
     assert missing.json()["code"] == "not_found"
+
+
+def test_withdrawn_dsc_is_refused_at_once(
+    client: TestClient,
+    make_token: Callable[..., str],
+    issued: str,
+    clock: MutableClock,
+    session_factory: sessionmaker[Session],
+) -> None:
+    headers = auth(make_token(Scope.VERIFIER))
+    first = client.post("/verifier/verify", json={"qr": issued}, headers=headers).json()
+    assert first["verdict"] == "valid"
+    with db.transaction(session_factory) as session:
+        service.revoke_dsc(
+            session, first["kid"], reason="key compromise", now=clock(), actor="test"
+        )
+    second = client.post("/verifier/verify", json={"qr": issued}, headers=headers).json()
+    assert second["verdict"] == "cannot_verify"
+    assert [s["code"] for s in second["steps"] if s["ok"] is False] == ["kid_unknown"]
