@@ -121,6 +121,7 @@ def _execute(
 
 
 def _steps(run: _Run, qr: str | None, image: bytes | None) -> None:
+    """Steps 1-9 (decode, authenticity, validity), then the policy steps 10-11."""
     if image is not None:
         qr = picture.read_qr(image)  # 1
         run.passed(Step.PICTURE)
@@ -142,29 +143,36 @@ def _steps(run: _Run, qr: str | None, image: bytes | None) -> None:
     run.passed(Step.KEY_USAGE)
     _check_expiry(claims, key, run.now, run.policy.skew)  # 8
     run.passed(Step.EXPIRY)
-    run.type_key = type_key = schema.validate_dcc(claims.dcc)  # 9
+    run.type_key = schema.validate_dcc(claims.dcc)  # 9
     run.passed(Step.SCHEMA)
-    entry = claims.dcc[type_key][0]
+    _policy_steps(run, sign1, claims, key, run.type_key)
+
+
+def _policy_steps(
+    run: _Run, sign1: cose.Sign1, claims: cwt.Claims, key: TrustedKey, type_key: str
+) -> None:
+    """Steps 10-11, each reported as not configured when the policy has nothing for it."""
     if run.policy.revocation is None:  # 10
         run.outcomes.append(StepOutcome(Step.REVOCATION, None, "not_configured"))
     else:
+        entry = claims.dcc[type_key][0]
         _check_revocation(run.policy.revocation, key.kid, entry, sign1.signature)
         run.passed(Step.REVOCATION)
     rules, country = run.policy.rules, run.policy.country
     if rules is None or country is None:  # 11
         run.outcomes.append(StepOutcome(Step.RULES, None, "not_configured"))
-    else:
-        external = External(
-            validation_clock=run.now,
-            country_code=country,
-            exp=claims.expires_at,
-            iat=claims.issued_at,
-            issuer_country_code=claims.issuer,
-            kid=base64.b64encode(key.kid).decode(),
-        )
-        run.rules = rules.evaluate(claims.dcc, external, type_key)
-        run.rules.require_passed()
-        run.passed(Step.RULES, message=f"{len(run.rules.outcomes)} rule(s) passed for {country}")
+        return
+    external = External(
+        validation_clock=run.now,
+        country_code=country,
+        exp=claims.expires_at,
+        iat=claims.issued_at,
+        issuer_country_code=claims.issuer,
+        kid=base64.b64encode(key.kid).decode(),
+    )
+    run.rules = rules.evaluate(claims.dcc, external, type_key)
+    run.rules.require_passed()
+    run.passed(Step.RULES, message=f"{len(run.rules.outcomes)} rule(s) passed for {country}")
 
 
 def _check_signature(trust: TrustStore, sign1: cose.Sign1) -> TrustedKey:
