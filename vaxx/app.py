@@ -14,6 +14,7 @@ from vaxx.clock import Clock, system_clock
 from vaxx.db import make_engine, make_sessionmaker
 from vaxx.middleware import BodyLimit, RequestContext
 from vaxx.settings import Settings, get_settings
+from wallet_api.router import router as wallet_router
 
 DESCRIPTION = """
 vaxx issues and verifies signed vaccination and test certificates built on FHIR
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     app.include_router(booking_router)
     app.include_router(trust_list_router)
     app.include_router(profiles_router)
+    app.include_router(wallet_router)
     app.include_router(verifier_router)
     issuer_router.install(app)
 

@@ -55,6 +55,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Too many attempts: locked for a while, try again later.",
     },
     "wallet_error": {"zh-TW": "發生錯誤。", "en": "Something went wrong."},
+    "login_sent": {
+        "zh-TW": "若資料與已發出的憑證相符，驗證碼已傳送至登記的聯絡方式。",
+        "en": "If the details match an issued certificate, a one-time code was sent "
+        "to the contact on file.",
+    },
     "status_valid": {"zh-TW": "有效", "en": "Valid"},
     "status_expired": {"zh-TW": "已過期", "en": "Expired"},
     "status_revoked": {"zh-TW": "已撤銷", "en": "Revoked"},
@@ -75,6 +80,25 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "field_uvci": {"zh-TW": "憑證識別碼", "en": "Certificate identifier (UVCI)"},
     "field_valid_until": {"zh-TW": "有效期限", "en": "Valid until"},
 }
+
+
+TITLES: dict[str, dict[Language, str]] = {
+    "claim_invalid": {"zh-TW": "領取失敗", "en": "Claim refused"},
+    "claim_expired": {"zh-TW": "領取碼已過期", "en": "Claim code expired"},
+    "claim_used": {"zh-TW": "領取碼已使用", "en": "Claim code already used"},
+    "login_invalid": {"zh-TW": "登入失敗", "en": "Login refused"},
+    "holder_unauthenticated": {"zh-TW": "需要登入", "en": "Holder token required"},
+    "certificate_not_found": {"zh-TW": "找不到憑證", "en": "Certificate not found"},
+    "delegation_not_found": {"zh-TW": "找不到授權", "en": "Delegation not found"},
+    "delegation_invalid": {"zh-TW": "授權失敗", "en": "Delegation refused"},
+    "invalid_input": {"zh-TW": "輸入錯誤", "en": "Invalid input"},
+    "rate_limited": {"zh-TW": "嘗試次數過多", "en": "Too many attempts"},
+    "wallet_error": {"zh-TW": "錯誤", "en": "Error"},
+}
+
+
+def title(key: str, language: Language) -> str:
+    return TITLES[key][language]
 
 
 def text(key: str, language: Language) -> str:

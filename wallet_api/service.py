@@ -10,8 +10,9 @@ The caller commits after a refused attempt too (the failure count must survive i
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from vaxx import audit
@@ -33,6 +34,7 @@ from wallet_api.errors import (
     LoginInvalid,
     WalletInputError,
 )
+from wallet_api.holder import facts_from
 from wallet_api.limits import Limiter
 from wallet_api.models import ClaimCode, Holder, LoginCode, Subject
 from wallet_api.notify import Channel, Contact, Notification, NotificationKind, Notifier
@@ -66,6 +68,7 @@ def create_claim(
     certificate; ``contact`` is where the notifier sends codes.
     """
     dob = _birth_date(birth_date)
+    _retire_unused_codes(session, certificate_id, now)
     code = new_claim_code()
     row_id = new_id()
     expires_at = now + policy.claim_lifetime
@@ -88,6 +91,51 @@ def create_claim(
         now=now,
     )
     return code
+
+
+class IssuedLike(Protocol):
+    """What :func:`create_claim_for_certificate` reads (the issuer's register row fits)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+    @property
+    def bundle(self) -> dict[str, Any]: ...
+
+
+def create_claim_for_certificate(
+    session: Session,
+    certificate: IssuedLike,
+    *,
+    now: datetime,
+    notifier: Notifier,
+    policy: WalletPolicy,
+) -> str:
+    """:func:`create_claim` with the birth date, national ID and contact read from the
+    certificate itself (see :mod:`wallet_api.holder`): the one call the issuer needs."""
+    facts = facts_from(certificate.payload, certificate.bundle)
+    return create_claim(
+        session,
+        certificate_id=certificate.id,
+        birth_date=facts.birth_date,
+        now=now,
+        notifier=notifier,
+        policy=policy,
+        national_id=facts.national_id,
+        contact=facts.contact,
+    )
+
+
+def _retire_unused_codes(session: Session, certificate_id: str, now: datetime) -> None:
+    """A new code replaces the old ones (a lost slip stops working when a new one is made)."""
+    session.execute(
+        update(ClaimCode)
+        .where(ClaimCode.certificate_id == certificate_id, ClaimCode.used_at.is_(None))
+        .values(used_at=now)
+    )
 
 
 def _record_subject(

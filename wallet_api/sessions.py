@@ -90,9 +90,11 @@ def grantors_of(session: Session, holder_id: str) -> list[str]:
     return list(session.scalars(query))
 
 
-def visible_certificate_ids(session: Session, holder_id: str) -> list[str]:
+def visible_certificate_ids(
+    session: Session, holder_id: str, *, own_only: bool = False
+) -> list[str]:
     """Own holdings first (oldest first), then delegated ones; no duplicates."""
-    owners = [holder_id, *grantors_of(session, holder_id)]
+    owners = [holder_id] if own_only else [holder_id, *grantors_of(session, holder_id)]
     rows = session.execute(
         select(Holding.holder_id, Holding.certificate_id)
         .where(Holding.holder_id.in_(owners))

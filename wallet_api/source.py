@@ -38,6 +38,8 @@ class HeldCertificate:
     superseded_by: str | None
     bundle: dict[str, Any]
     """The Taiwan IG FHIR Bundle the certificate was issued from."""
+    payload: dict[str, Any]
+    """The signed EU DCC payload (JSON form)."""
 
     def status(self, now: datetime) -> HolderStatus:
         """Superseded beats revoked (a re-issue revokes the old one), revoked beats expired."""
@@ -63,3 +65,6 @@ class CertificateSource(Protocol):
 
     def fhir(self, certificate: HeldCertificate) -> dict[str, Any]:
         """The Taiwan IG FHIR Bundle that describes this certificate."""
+
+    def fields(self, certificate: HeldCertificate) -> list[tuple[str, str, str]]:
+        """(zh-TW label, en label, value) of each field a person checks by eye."""
