@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, datetime, timedelta, timezone
 
 from verifier.errors import CertLogicError
@@ -34,8 +35,11 @@ class DateTime:
         return self.moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+@lru_cache(maxsize=512)
 def parse(text: str) -> DateTime:
-    """Parse one of the date(-time) formats the spec allows; anything else is an error."""
+    """Parse one of the date(-time) formats the spec allows; anything else is an error.
+
+    Cached: a rule set parses the same validation clock and payload dates many times."""
     match = _DATE_TIME.fullmatch(text)
     if match is None:
         raise CertLogicError(f"not a CertLogic date(-time): {text[:40]!r}")
