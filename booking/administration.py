@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import profiles
-from booking import appointments, fhir, history, rules, stock
+from booking import appointments, fhir, history, registry, rules, stock
 from booking._internal.atomic import apply
 from booking.enums import Funding, LotType
 from booking.errors import BookingInputError, DuplicateAppointment, InsufficientStock, NotEligible
@@ -153,6 +153,7 @@ def administer(
     except IntegrityError:
         session.rollback()
         raise DuplicateAppointment(f"dose {plan.dose_number} is already recorded") from None
+    registry.enqueue(session, record, now)
     audit.record(
         session,
         at=now,

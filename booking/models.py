@@ -304,3 +304,23 @@ class Wastage(Base):
     reason: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class RegistryUpload(Base):
+    """The national-registry upload state of one administered dose."""
+
+    __tablename__ = "booking_registry_uploads"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'sent', 'accepted', 'rejected')", name="state_known"),
+        Index("ix_booking_registry_uploads_state", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    administration_id: Mapped[int] = mapped_column(
+        ForeignKey("booking_administrations.id"), unique=True
+    )
+    state: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    registry_id: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

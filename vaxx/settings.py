@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     wallet_session_hours: int = Field(default=720, ge=1, description="Holder token lifetime")
     wallet_max_failures: int = Field(default=5, ge=1, description="Failures before lockout")
     wallet_lockout_minutes: int = Field(default=15, ge=1, description="Lockout (and window)")
+    booking_registry_url: str | None = Field(
+        default=None, description="National registry FHIR base URL (doses are POSTed there)"
+    )
+    booking_registry_outbox: Path | None = Field(
+        default=None, description="Registry upload outbox directory; default <data_dir>/registry"
+    )
 
     @property
     def resolved_database_url(self) -> str:
