@@ -12,7 +12,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from booking import appointments, eligibility, fhir, history, rules, sites, slots
+from booking import (
+    appointments,
+    eligibility,
+    fhir,
+    history,
+    leftovers,
+    rules,
+    sites,
+    slots,
+)
 from booking.enums import Channel, Funding, Session
 from booking.errors import BookingInputError
 from booking.models import Appointment, Site, Slot
@@ -173,6 +182,22 @@ def reschedule(body: Reschedule, session: SessionDep, now: NowDep) -> Appointmen
     appointments.reschedule(session, appointment, slots.get(session, body.slot_id), now=now)
     session.commit()
     return _public(session, appointment)
+
+
+@router.get("/leftovers", summary="Walk-in doses left in opened vials after today's sessions")
+def leftover_doses(
+    session: SessionDep, now: NowDep, county: str | None = None
+) -> list[dict[str, Any]]:
+    found = leftovers.today(session, taipei_date(now), county=_county(county))
+    return [
+        {
+            "site": sites.public(item.site).model_dump(),
+            "vaccine_code": item.vaccine_code,
+            "funding": item.funding,
+            "doses": item.doses,
+        }
+        for item in found
+    ]
 
 
 @router.get("/fhir/Location/{code}", summary="A site as FHIR Location")

@@ -233,3 +233,20 @@ def test_fhir_schedule_and_appointment_views(
     assert appointment["status"] == "booked"
     assert appointment["slot"] == [{"reference": f"Slot/{stocked['slot']}"}]
     assert PERSON not in str(appointment)
+
+
+def test_leftover_doses_appear_once_the_days_sessions_are_closed(
+    client: TestClient, staff: Staff, clock
+) -> None:
+    staff.site()
+    staff.stock(staff.lot(), 1)  # one vial of 6 BNT doses
+    clock.now = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+    slot = staff.slot(2)
+    staff.call("POST", ADMINISTER, 201, json=WALK_IN | {"lot_number": "FK8891"})
+    assert client.get("/booking/leftovers").json() == []  # today's session is still open
+    staff.call("POST", f"/booking/staff/slots/{slot}/close", 200)
+    leftovers = client.get("/booking/leftovers?county=宜蘭縣").json()
+    assert [(x["site"]["code"], x["vaccine_code"], x["doses"]) for x in leftovers] == [
+        (SITE_CODE, "CoV BNT", 5)
+    ]
+    assert client.get("/booking/leftovers?county=Taipei City").json() == []
