@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -59,7 +60,7 @@ def init(alg: AlgOption = Alg.ES256, type_: TypeOption = None) -> None:
     )
     kind = "development" if store.development else "production"
     typer.echo(f"created {kind} key store in {store.directory}")
-    typer.echo(_line(dsc))
+    typer.echo(_line(dsc, system_clock()))
 
 
 @app.command()
@@ -70,7 +71,7 @@ def rotate(alg: AlgOption = Alg.ES256, type_: TypeOption = None) -> None:
     dsc = open_store(_context.settings()).rotate(
         now=system_clock(), alg=alg.value, types=_types(type_)
     )
-    typer.echo(f"new document signer\n{_line(dsc)}")
+    typer.echo(f"new document signer\n{_line(dsc, system_clock())}")
 
 
 @app.command("list")
@@ -80,8 +81,9 @@ def list_() -> None:
 
     store = open_store(_context.settings())
     typer.echo(f"CSCA\t{store.csca_certificate.subject.rfc4514_string()}")
+    now = system_clock()
     for dsc in store.dscs():
-        typer.echo(_line(dsc))
+        typer.echo(_line(dsc, now))
 
 
 @app.command("export-public")
@@ -98,8 +100,9 @@ def export_public(
         output.write_text(pem)
 
 
-def _line(dsc: DscInfo) -> str:
+def _line(dsc: DscInfo, now: datetime) -> str:
     kid = base64.b64encode(dsc.kid).decode()
     types = ",".join(t.value for t in dsc.types)
     period = f"{dsc.not_before:%Y-%m-%d}..{dsc.not_after:%Y-%m-%d}"
-    return f"DSC\tkid={kid}\t{dsc.alg}\t{types}\t{period}\t{dsc.status}"
+    state = "expired" if now >= dsc.not_after else dsc.status
+    return f"DSC\tkid={kid}\t{dsc.alg}\t{types}\t{period}\t{state}"
