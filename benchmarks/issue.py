@@ -33,10 +33,6 @@ from issuer.keys import DccType, KeyStore, LocalSigner
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 RAW = "raw ECDSA P-256 sign"
-TARGETS = (
-    ("HC1 issue (sign+encode)", "raw sign time / HC1 issue time", 0.2, "min"),
-    ("QR PNG (zxing-cpp)", "QR PNG time / raw sign time", 200.0, "max"),
-)
 
 
 def _setup() -> tuple[LocalSigner, dict[str, Any], dict[str, Any]]:

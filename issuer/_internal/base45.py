@@ -1,32 +1,28 @@
 """Base45 encoding (RFC 9285), the text form of the HC1 string. Encode side only.
 
-Two bytes become three characters (little-endian base-45 digits of ``a * 256 + b``); a
-trailing byte becomes two. A table of all 65,536 pair encodings (built on first use, about
-2 MB) and one ``struct.unpack`` of all pairs make encoding one lookup per pair: 1.7x a plain
-loop over pairs, the fastest pure-Python form measured.
+Two bytes ``n = a * 256 + b`` become three characters, the base-45 digits of ``n`` least
+significant first; a trailing byte becomes two. A 2,025-entry table gives the two low
+digits at once. It was as fast as a table of all 65,536 pairs when the caches are warm and
+40 % faster when the rest of issuing (signing, zlib) has evicted them, which is the case
+that matters (``benchmarks/issue.py``).
 """
 
 from __future__ import annotations
 
 import struct
-from functools import cache
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-
-
-@cache
-def _pairs() -> tuple[str, ...]:
-    return tuple(
-        ALPHABET[n % 45] + ALPHABET[n // 45 % 45] + ALPHABET[n // 2025] for n in range(65536)
-    )
+_LOW = tuple(ALPHABET[n % 45] + ALPHABET[n // 45] for n in range(45 * 45))
 
 
 def encode(data: bytes) -> str:
     """The Base45 text of ``data``."""
     even = len(data) - len(data) % 2
-    values = struct.unpack(f">{even // 2}H", data[:even])
-    text = "".join(map(_pairs().__getitem__, values))
+    parts = []
+    for value in struct.unpack(f">{even // 2}H", data[:even]):
+        high, low = divmod(value, 2025)
+        parts.append(_LOW[low])
+        parts.append(ALPHABET[high])
     if even != len(data):
-        last = data[-1]
-        text += ALPHABET[last % 45] + ALPHABET[last // 45]
-    return text
+        parts.append(_LOW[data[-1]])
+    return "".join(parts)
