@@ -17,9 +17,9 @@ from typing import Any
 from booking import taiwan
 from booking.enums import AppointmentStatus
 from booking.enums import Session as DaySession
-from booking.models import Appointment, Site, Slot
+from booking.models import Appointment, ExternalDose, Site, Slot
 from booking.taiwan import TAIPEI, IdType
-from booking.vaccines import Vaccine
+from booking.vaccines import VACCINES, Vaccine
 
 SNOMED = "http://snomed.info/sct"
 EU_PRODUCT = "https://ec.europa.eu/health/documents/community-register/html/"
@@ -246,3 +246,31 @@ def appointment(row: Appointment, slot_row: Slot, site: Site) -> dict[str, Any]:
             {"actor": {"reference": f"Location/{site.code}"}, "status": "accepted"},
         ],
     }
+
+
+def external_immunization(dose: ExternalDose) -> dict[str, Any]:
+    """A dose entered from elsewhere, as a (not primary-source) FHIR Immunization."""
+    product = VACCINES[dose.vaccine_code]
+    resource: dict[str, Any] = {
+        "resourceType": "Immunization",
+        "id": f"external-{dose.id}",
+        "status": "completed",
+        "primarySource": False,
+        "vaccineCode": {
+            "coding": [
+                {"system": SNOMED, "code": product.snomed_type},
+                {"system": EU_PRODUCT, "code": product.eu_product},
+            ]
+        },
+        "patient": {
+            "identifier": {"system": _ID_SYSTEMS[IdType(dose.id_type)][0], "value": dose.id_value}
+        },
+        "occurrenceDateTime": dose.given_on.isoformat(),
+    }
+    if dose.lot_number:
+        resource["lotNumber"] = dose.lot_number
+    if dose.institution_code:
+        resource["location"] = {
+            "identifier": {"system": MOHW_ORGANISATION, "value": dose.institution_code}
+        }
+    return resource

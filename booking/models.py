@@ -324,3 +324,24 @@ class RegistryUpload(Base):
     reason: Mapped[str | None] = mapped_column(String(500))
     registry_id: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ExternalDose(Base):
+    """A dose given before or outside vaxx, entered from the national record or a clinic
+    system (ROC dates and CDC codes accepted); it counts in the person's history."""
+
+    __tablename__ = "booking_external_doses"
+    __table_args__ = (
+        UniqueConstraint("id_type", "id_value", "given_on", "vaccine_code"),
+        CheckConstraint(in_check("id_type", IdType), name="id_type_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_type: Mapped[str] = mapped_column(String(20))
+    id_value: Mapped[str] = mapped_column(String(20), index=True)
+    vaccine_code: Mapped[str] = mapped_column(String(20))
+    given_on: Mapped[date] = mapped_column(Date)
+    lot_number: Mapped[str | None] = mapped_column(String(40))
+    institution_code: Mapped[str | None] = mapped_column(String(10))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(200))

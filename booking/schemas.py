@@ -281,3 +281,12 @@ class ReportRow(BaseModel):
     doses_wasted: int
     vials_consumed: int
     balance: int
+
+
+class ExternalDoseCreate(PersonIn):
+    """A dose given elsewhere. ``birth_date`` confirms who it is for the audit trail."""
+
+    vaccine_code: str = Field(max_length=20, examples=["CoV AZ", "COVID19AZ"])
+    given_on: str = Field(max_length=10, examples=["110/08/02", "2021-08-02"])
+    lot_number: Annotated[str, StringConstraints(max_length=40)] | None = None
+    institution_code: InstitutionCode | None = None

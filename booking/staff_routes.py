@@ -15,6 +15,7 @@ from booking import (
     appointments,
     certificates,
     eligibility,
+    fhir,
     history,
     reports,
     sites,
@@ -28,6 +29,7 @@ from booking.schemas import (
     AdministrationPublic,
     CategoryCreate,
     CountyAllocation,
+    ExternalDoseCreate,
     ImportResult,
     LotCreate,
     LotPublic,
@@ -295,7 +297,22 @@ def immunizations(
     for dose, _lot in history.doses(session, id_type, person):
         resource = dose.bundle["entry"][-1]
         entries.append({"fullUrl": resource["fullUrl"], "resource": resource["resource"]})
+    for other in history.external(session, id_type, person):
+        entries.append({"resource": fhir.external_immunization(other)})
     return {"resourceType": "Bundle", "type": "searchset", "total": len(entries), "entry": entries}
+
+
+@router.post(
+    "/persons/history",
+    status_code=status.HTTP_201_CREATED,
+    summary="Enter a dose given elsewhere (ROC dates and CDC codes accepted)",
+)
+def record_external_dose(
+    body: ExternalDoseCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
+) -> dict[str, Any]:
+    dose = history.record_external(session, body, now=now, actor=_actor(client))
+    session.commit()
+    return fhir.external_immunization(dose)
 
 
 @router.get("/reports/daily", summary="Nightly report: doses given, vials, balance per lot")

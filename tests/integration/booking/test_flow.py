@@ -135,3 +135,40 @@ def test_a_site_without_instant_certificates_signs_later_on_request(
     signed = staff.call("POST", url, 200)
     assert _hc1_payload(signed["certificate"]["hc1"])["v"][0]["ci"] == signed["certificate"]["uvci"]
     assert staff.call("POST", url, 409)["code"] == "already_exists"
+
+
+def test_doses_given_elsewhere_count_in_the_dose_number(
+    staff: Staff, stocked: dict[str, int], clock
+) -> None:
+    earlier = {
+        "id_type": "national-id",
+        "id_value": PERSON,
+        "birth_date": "1985-03-14",
+        "vaccine_code": "COVID19AZ",
+        "given_on": "115/08/02",
+        "lot_number": "CTMAV501",
+        "institution_code": "0131060029",
+    }
+    entered = staff.call("POST", "/booking/staff/persons/history", 201, json=earlier)
+    assert (entered["occurrenceDateTime"], entered["primarySource"]) == ("2026-08-02", False)
+    assert staff.call("POST", "/booking/staff/persons/history", 409, json=earlier)
+    future = earlier | {"given_on": "2027-01-01"}
+    assert (
+        "future" in staff.call("POST", "/booking/staff/persons/history", 422, json=future)["detail"]
+    )
+    unknown = earlier | {"vaccine_code": "MMR"}
+    staff.call("POST", "/booking/staff/persons/history", 422, json=unknown)
+
+    walk_in = {
+        "vaccine_code": "CoV BNT",
+        "lot_number": "FK8891",
+        "patient": PATIENT,
+        "performer": {"name": "王美玲"},
+        "person": {"id_type": "national-id", "id_value": PERSON, "birth_date": "1985-03-14"},
+    }
+    given = staff.call(
+        "POST", f"/booking/staff/sites/{SITE_CODE}/administrations", 201, json=walk_in
+    )
+    assert (given["dose_number"], given["series_doses"]) == (2, 2)  # AZ in August, 16 weeks ago
+    history = staff.call("GET", f"/booking/staff/persons/national-id/{PERSON}/immunizations", 200)
+    assert history["total"] == 2
