@@ -8,21 +8,27 @@ certificates in their wallet plus those of holders who delegated to them.
 
 Example (library use, no HTTP)::
 
-    from vaxx.db import make_engine, make_sessionmaker, transaction, upgrade
-    from wallet_api import MemoryLimiter, OutboxNotifier, WalletPolicy, service
-    upgrade("sqlite:///w.db")
-    factory = make_sessionmaker(make_engine("sqlite:///w.db"))
-    policy = WalletPolicy(secret=b"a long random server secret")
-    with transaction(factory) as session:
-        code = service.create_claim(session, certificate_id="c1", birth_date="1985-03-14",
-                                    now=now, notifier=OutboxNotifier(log_codes=False),
-                                    policy=policy)
-    with transaction(factory) as session:
-        grant = service.claim(session, code=code, birth_date="1985-03-14", client="cli",
-                              now=now, policy=policy, limiter=MemoryLimiter())
-    print(grant.token, grant.certificate_ids)    # vxh_... ('c1',)
+    >>> import tempfile
+    >>> from datetime import UTC, datetime
+    >>> from vaxx.db import make_engine, make_sessionmaker, transaction, upgrade
+    >>> from wallet_api import MemoryLimiter, OutboxNotifier, WalletPolicy, service, sessions
+    >>> url = f"sqlite:///{tempfile.mkdtemp()}/wallet.db"
+    >>> upgrade(url)
+    >>> factory = make_sessionmaker(make_engine(url))
+    >>> policy, now = WalletPolicy(secret=b"a long random server secret"), datetime.now(UTC)
+    >>> with transaction(factory) as session:
+    ...     code = service.create_claim(
+    ...         session, certificate_id="c1", birth_date="1985-03-14", now=now,
+    ...         notifier=OutboxNotifier(log_codes=False), policy=policy)
+    >>> with transaction(factory) as session:
+    ...     grant = service.claim(
+    ...         session, code=code, birth_date="1985-03-14", client="cli", now=now,
+    ...         policy=policy, limiter=MemoryLimiter())
+    >>> grant.token.startswith("vxh_"), grant.certificate_ids
+    (True, ('c1',))
 """
 
+from wallet_api import delegations, login, service, sessions
 from wallet_api.limits import DatabaseLimiter, Limiter, LimitPolicy, MemoryLimiter
 from wallet_api.notify import (
     Channel,
@@ -56,4 +62,8 @@ __all__ = [
     "OutboxNotifier",
     "SmsGateway",
     "WalletPolicy",
+    "delegations",
+    "login",
+    "service",
+    "sessions",
 ]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from vaxx import audit
 from vaxx.deps import IssuerClient, NowDep, SessionDep
-from wallet_api import delegations, page, service, sessions
+from wallet_api import delegations, login, page, service, sessions
 from wallet_api._internal.localized import LocalizedRoute
 from wallet_api.certificate_routes import router as certificate_router
 from wallet_api.deps import (
@@ -103,7 +103,7 @@ def login_start(
 ) -> Notice:
     """The same answer whether or not the person is known."""
     with _counting_failures(session):
-        service.start_login(
+        login.start_login(
             session,
             national_id=body.national_id,
             birth_date=body.birth_date,
@@ -126,7 +126,7 @@ def login_finish(
     client: ClientAddress,
 ) -> GrantPublic:
     with _counting_failures(session):
-        grant = service.finish_login(
+        grant = login.finish_login(
             session,
             national_id=body.national_id,
             birth_date=body.birth_date,

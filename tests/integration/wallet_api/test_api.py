@@ -11,10 +11,14 @@ from typing import Any
 import zxingcpp
 from fastapi.testclient import TestClient
 from PIL import Image
+from sqlalchemy.orm import Session, sessionmaker
 
+from issuer.models import IssuedCertificate
 from tests.conftest import MutableClock, auth
 from tests.integration.wallet_api.conftest import Issued
 from tests.integration.wallet_api.helpers import RecordingNotifier
+from vaxx.settings import Settings
+from wallet_api import service
 
 API = "/wallet/api"
 PROBLEM = "application/problem+json"
@@ -198,3 +202,32 @@ def test_the_page_and_its_assets_are_served(client: TestClient) -> None:
     assert missing.status_code == 404
     assert missing.headers["content-type"] == PROBLEM
     assert client.get("/wallet", follow_redirects=False).headers["location"] == "/wallet/"
+
+
+def test_the_issuer_wiring_call_makes_a_working_slip_and_enables_national_id_login(
+    client: TestClient,
+    issuer_headers: dict[str, str],
+    vaccination_bundle: dict[str, Any],
+    session_factory: sessionmaker[Session],
+    settings: Settings,
+    clock: MutableClock,
+    notifier: RecordingNotifier,
+) -> None:
+    """What the issuer route will do at issuance: ``claim_slip_for_issued`` on the new row."""
+    issued = client.post("/issuer/certificates", json=vaccination_bundle, headers=issuer_headers)
+    with session_factory() as session:
+        row = session.get(IssuedCertificate, issued.json()["id"])
+        assert row is not None
+        slip = service.claim_slip_for_issued(
+            session, row, settings=settings, now=clock(), notifier=notifier
+        )
+        session.commit()
+    assert slip.expires_at == clock() + timedelta(days=settings.wallet_claim_days)
+    assert notifier.sent[-1].code == slip.code
+    claimed = client.post(f"{API}/claim", json={"code": slip.code, "birth_date": "1985-03-14"})
+    assert claimed.json()["certificate_ids"] == [row.id]
+    person = {"national_id": "A123456789", "birth_date": "1985-03-14"}
+    client.post(f"{API}/login/start", json=person)
+    code = notifier.sent[-1].code
+    finished = client.post(f"{API}/login/finish", json={**person, "code": code})
+    assert finished.json()["certificate_ids"] == [row.id]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.conftest import MutableClock
 from tests.integration.wallet_api.helpers import RecordingNotifier
 from vaxx.db import transaction
-from wallet_api import delegations, service, sessions
+from wallet_api import delegations, login, service, sessions
 from wallet_api.errors import (
     CertificateNotFound,
     ClaimExpired,
@@ -214,7 +214,7 @@ def _login(
 ) -> None:
     with factory() as session:
         try:
-            service.start_login(
+            login.start_login(
                 session,
                 national_id=national_id,
                 birth_date=dob,
@@ -237,7 +237,7 @@ def _finish(
 ) -> sessions.Grant:
     with factory() as session:
         try:
-            return service.finish_login(
+            return login.finish_login(
                 session,
                 national_id=national_id,
                 birth_date=dob,
