@@ -64,6 +64,7 @@ def book(session: Session, slot: Slot, data: BookingCreate, *, now: datetime) ->
     person = history.person_key(data.id_type, data.id_value)
     if slot.closed_at is not None or slot.day < taipei_date(now):
         raise SlotClosed("this slot no longer takes bookings")
+    history.require_birth_date(session, data.id_type, person, data.birth_date)
     dose = plan(session, data.id_type, person, slot)
     _refuse_duplicate(session, data.id_type, person, dose.dose_number)
     taken = apply(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from booking import rules
 from booking._internal.atomic import unique_insert
-from booking.errors import AlreadyExists, BookingInputError
+from booking.errors import AlreadyExists, BookingInputError, NotEligible
 from booking.models import Administration, ExternalDose, Lot
 from booking.schemas import ExternalDoseCreate
 from booking.taiwan import IdType, normalise_person_id, parse_roc_date, taipei_date
@@ -25,6 +25,23 @@ def person_key(id_type: IdType, id_value: str) -> str:
         return normalise_person_id(id_type, id_value)
     except ValueError as exc:
         raise BookingInputError(str(exc), field="id_value") from None
+
+
+def require_birth_date(session: Session, id_type: IdType, id_value: str, birth_date: date) -> None:
+    """Refuse a public request whose birth date contradicts the person's recorded doses.
+
+    Without this, anyone could learn from an identifier alone how many doses its holder
+    had and when (the dose number and the interval refusal tell it). The answer says
+    nothing about what is on record.
+    """
+    recorded = session.scalars(
+        select(Administration.birth_date).where(
+            Administration.id_type == id_type.value, Administration.id_value == id_value
+        )
+    ).first()
+    if recorded is not None and recorded != birth_date:
+        detail = "the identifier and birth date do not match our records"
+        raise NotEligible(detail, reasons=[{"code": "identity_mismatch", "detail": detail}])
 
 
 def doses(session: Session, id_type: IdType, id_value: str) -> list[tuple[Administration, Lot]]:

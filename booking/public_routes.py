@@ -36,7 +36,9 @@ from booking.schemas import (
     SlotPublic,
 )
 from booking.taiwan import county, taipei_date
+from vaxx import audit
 from vaxx.auth import service as auth_service
+from vaxx.auth.models import ApiClient
 from vaxx.auth.scopes import Scope
 from vaxx.deps import NowDep, SessionDep
 from vaxx.errors import AuthError
@@ -108,6 +110,7 @@ def check_eligibility(
 ) -> EligibilityAnswer:
     slot = slots.get(session, slot_id)
     person = history.person_key(body.id_type, body.id_value)
+    history.require_birth_date(session, body.id_type, person, body.birth_date)
     plan = rules.plan_next_dose(
         history.prior_doses(session, body.id_type, person), slot.vaccine_code
     )
@@ -137,16 +140,17 @@ def _require_channel(
     session: SessionDep,
     now: NowDep,
     credentials: HTTPAuthorizationCredentials | None,
-) -> None:
+) -> ApiClient | None:
     """Anyone may book on the web; the partner, kiosk and staff channels need their token,
     so the channel recorded on an appointment is true."""
     scope = _CHANNEL_SCOPES.get(channel)
     if scope is None:
-        return
+        return None
     if credentials is None:
         raise AuthError(f"booking through the {channel} channel needs a {scope} token")
     client = auth_service.authenticate(session, credentials.credentials, now=now)
     auth_service.require(client, scope)
+    return client
 
 
 @router.post("/appointments", status_code=status.HTTP_201_CREATED, summary="Book a place in a slot")
@@ -156,9 +160,18 @@ def book(
     now: NowDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> AppointmentPublic:
-    _require_channel(body.channel, session, now, credentials)
+    agent = _require_channel(body.channel, session, now, credentials)
     slot = slots.get(session, body.slot_id)
     appointment = appointments.book(session, slot, body, now=now)
+    if agent is not None:
+        audit.record(
+            session,
+            at=now,
+            actor=f"client:{agent.id}",
+            action="booking.appointment.book",
+            target=appointment.reference,
+            details={"channel": body.channel.value, "slot": slot.id},
+        )
     session.commit()
     return _public(session, appointment)
 

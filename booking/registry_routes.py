@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from booking import registry
 from booking.models import RegistryUpload
+from vaxx import audit
 from vaxx.deps import BookingStaffClient, NowDep, SessionDep, SettingsDep
 from vaxx.settings import Settings
 
@@ -38,9 +39,12 @@ def adapter(settings: Settings) -> registry.Registry:
 
 @router.post("/run", summary="Upload pending doses and collect the registry's verdicts")
 def run(
-    _: BookingStaffClient, session: SessionDep, settings: SettingsDep, now: NowDep
+    client: BookingStaffClient, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> dict[str, int]:
     counts = registry.run(session, adapter(settings), now=now)
+    audit.record(
+        session, at=now, actor=f"client:{client.id}", action="booking.registry.run", details=counts
+    )
     session.commit()
     return counts
 

@@ -250,3 +250,22 @@ def test_leftover_doses_appear_once_the_days_sessions_are_closed(
         (SITE_CODE, "CoV BNT", 5)
     ]
     assert client.get("/booking/leftovers?county=Taipei City").json() == []
+
+
+def test_a_birth_date_that_contradicts_the_record_reveals_nothing(
+    client: TestClient, staff: Staff, stocked: dict[str, int]
+) -> None:
+    staff.eligible(PERSON)
+    staff.call("POST", ADMINISTER, 201, json=WALK_IN | {"lot_number": "FK8891"})
+    probe = {"id_type": "national-id", "id_value": PERSON, "birth_date": "1999-09-09"}
+    answer = client.post(f"/booking/eligibility?slot_id={stocked['slot']}", json=probe)
+    assert (answer.status_code, answer.json()["reasons"][0]["code"]) == (409, "identity_mismatch")
+    assert "dose" not in answer.json()["detail"]
+    refused = client.post(
+        "/booking/appointments", json=booking(stocked["slot"], PERSON, birth="1999-09-09")
+    )
+    assert refused.json()["reasons"] == answer.json()["reasons"]
+    right = client.post(
+        "/booking/appointments", json=booking(stocked["slot"], PERSON, "1970-01-01")
+    )
+    assert right.json()["reasons"][0]["code"] == "too_soon"  # the holder may learn why
