@@ -237,7 +237,8 @@ def _check_revocation(
     checker: RevocationChecker, kid: bytes, entry: dict[str, Any], signature: bytes
 ) -> None:
     """Step 10: UVCI / country+UVCI / signature hashes against the revocation list."""
-    if checker.is_revoked(kid=kid, uvci=entry["ci"], country=entry["co"], signature=signature):
+    uvci, country = str(entry.get("ci", "")), str(entry.get("co", ""))
+    if checker.is_revoked(kid=kid, uvci=uvci, country=country, signature=signature):
         raise CertificateRevoked("the certificate is on the revocation list")
 
 

@@ -153,9 +153,17 @@ def _check_one(qr: str, trust: TrustStore, policy: Policy, now: datetime) -> Ver
             now=now,
             policy=policy,
         )
-    if not qr.startswith("HC1:") and Path(qr).is_file():
+    if not qr.startswith("HC1:") and _is_file(qr):
         return check(image=_read(Path(qr)), trust=trust, now=now, policy=policy)
     return check(qr.strip(), trust=trust, now=now, policy=policy)
+
+
+def _is_file(text: str) -> bool:
+    """Whether a command-line argument names a picture file (long or odd text is not a path)."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _run_batch(batch: Path, trust: TrustStore, policy: Policy, now: datetime) -> bool:

@@ -170,3 +170,12 @@ def test_cached_signed_trust_list_with_revocations(
     )
     assert isinstance(result.exception, TrustListError)
     assert result.exit_code != 0
+
+
+@pytest.mark.parametrize(
+    "text", ["x" * 5000, "bad\x00name", "NOT-HC1"], ids=["long", "nul", "plain"]
+)
+def test_odd_arguments_are_read_as_qr_text(samples: Path, text: str) -> None:
+    code, output = run("verify", text, "--trust-cert", str(samples / "TW-TST-DSC.pem"), "--at", AT)
+    assert code == 1
+    assert "FAIL prefix" in output
