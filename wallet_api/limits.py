@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wallet_api.errors import RateLimited
@@ -106,16 +107,27 @@ class DatabaseLimiter:
             raise _locked(key, row.locked_until, now)
 
     def failure(self, key: str, *, now: datetime) -> None:
-        row = self._row(key)
-        previous = _Count(row.window_started_at, row.failures, row.locked_until) if row else None
-        count = _advance(previous, self.policy, now)
-        if row is None:
-            row = AttemptCounter(key=key)
-            self.session.add(row)
+        row = self._row(key) or self._insert(key, now)
+        count = _advance(
+            _Count(row.window_started_at, row.failures, row.locked_until), self.policy, now
+        )
         row.window_started_at = count.window_started_at
         row.failures = count.failures
         row.locked_until = count.locked_until
         self.session.flush()
+
+    def _insert(self, key: str, now: datetime) -> AttemptCounter:
+        """A zero counter; when a concurrent request inserted it first, use that row."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(
+                    AttemptCounter(key=key, window_started_at=now, failures=0, locked_until=None)
+                )
+        except IntegrityError:
+            pass
+        row = self._row(key)
+        assert row is not None  # noqa: S101 - inserted above or by the concurrent request
+        return row
 
     def reset(self, key: str) -> None:
         row = self._row(key)
