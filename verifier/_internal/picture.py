@@ -36,13 +36,13 @@ def read_qr(data: bytes) -> str:
     except Exception as exc:
         raise PictureUnreadable(f"not a readable picture: {type(exc).__name__}") from exc
     formats = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-    # Cheapest first: a rendered QR or screenshot decodes in the "pure" pass, most photos in
-    # the quick pass; only hard photos pay for the full search (rotation, scaling, inversion).
-    for pure, quick in ((True, True), (False, True), (False, False)):
+    # A clean screenshot or rendered PNG decodes in the quick pass (about half the time of
+    # the full one); photos fall through to the full search (rotation, scaling, inversion).
+    # A "pure" first pass was measured too: slower overall, so it is not used.
+    for quick in (True, False):
         barcodes = zxingcpp.read_barcodes(
             grey,
             formats=formats,
-            is_pure=pure,
             try_rotate=not quick,
             try_downscale=not quick,
             try_invert=not quick,
