@@ -11,15 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from booking import stock
 from booking._internal.atomic import apply, unique_insert
-from booking.enums import AppointmentStatus, Funding
+from booking.enums import AppointmentStatus, Funding, LotType
 from booking.enums import Session as DaySession
 from booking.errors import AlreadyExists, BookingInputError, InsufficientStock, SlotNotFound
-from booking.models import Appointment, DosePool, Site, Slot
+from booking.models import Appointment, DosePool, Lot, Site, SiteStock, Slot
 from booking.schemas import SlotCreate, SlotPublic
 from booking.taiwan import TAIPEI, taipei_date
 from vaxx import audit
@@ -50,6 +50,44 @@ def _pool(session: Session, slot: Slot) -> DosePool:
     return stock.pool_for(session, slot.site_id, slot.vaccine_code, Funding(slot.funding))
 
 
+def _require_in_date_doses(session: Session, slot: Slot) -> None:
+    """The places open on or after ``slot.day`` must be covered by doses still in date then.
+
+    The pool guarantees doses exist; this adds that they will not have expired by the
+    slot's day. It is conservative: every later place counts against in-date doses only.
+    """
+    lot_types = [t.value for t in LotType if t.funding.value == slot.funding]
+    usable = session.scalar(
+        select(
+            func.coalesce(
+                func.sum(SiteStock.doses_received - SiteStock.doses_given - SiteStock.doses_wasted),
+                0,
+            )
+        )
+        .join(Lot, Lot.id == SiteStock.lot_id)
+        .where(
+            SiteStock.site_id == slot.site_id,
+            Lot.vaccine_code == slot.vaccine_code,
+            Lot.lot_type.in_(lot_types),
+            Lot.expires_on >= slot.day,
+        )
+    )
+    needed = session.scalar(
+        select(func.coalesce(func.sum(Slot.capacity - Slot.administered), 0)).where(
+            Slot.site_id == slot.site_id,
+            Slot.vaccine_code == slot.vaccine_code,
+            Slot.funding == slot.funding,
+            Slot.day >= slot.day,
+            Slot.closed_at.is_(None),
+        )
+    )
+    if (usable or 0) < (needed or 0):
+        raise InsufficientStock(
+            f"only {usable} doses of {slot.vaccine_code} will still be in date on "
+            f"{slot.day.isoformat()}, and {needed} places are open from then on"
+        )
+
+
 def open_slot(session: Session, site: Site, data: SlotCreate, *, now: datetime, actor: str) -> Slot:
     """Offer ``capacity`` places; refused when the site lacks unreserved doses."""
     if data.day < taipei_date(now):
@@ -75,6 +113,7 @@ def open_slot(session: Session, site: Site, data: SlotCreate, *, now: datetime, 
             f"site {site.code} has fewer than {data.capacity} unreserved {data.funding} doses "
             f"of {data.vaccine_code}"
         )
+    _require_in_date_doses(session, slot)
     audit.record(
         session,
         at=now,
@@ -106,6 +145,8 @@ def resize(session: Session, slot: Slot, capacity: int, *, now: datetime, actor:
         raise BookingInputError(f"{slot.booked} places are booked; capacity cannot go below")
     if not _reserve(session, _pool(session, slot), delta):
         raise InsufficientStock(f"not enough unreserved doses to add {delta} places")
+    if delta > 0:
+        _require_in_date_doses(session, slot)
     audit.record(
         session,
         at=now,

@@ -269,3 +269,14 @@ def test_a_birth_date_that_contradicts_the_record_reveals_nothing(
         "/booking/appointments", json=booking(stocked["slot"], PERSON, "1970-01-01")
     )
     assert right.json()["reasons"][0]["code"] == "too_soon"  # the holder may learn why
+
+
+def test_capacity_needs_doses_still_in_date_on_the_slots_day(staff: Staff) -> None:
+    staff.site()
+    staff.stock(staff.lot("SOON1", expires_on="2026-11-24"), 10)
+    staff.slot(10)  # the 24th: the lot is still in date
+    later = {"day": "2026-11-25", "session": "morning", "vaccine_code": "CoV BNT", "capacity": 5}
+    problem = staff.call("POST", f"/booking/staff/sites/{SITE_CODE}/slots", 409, json=later)
+    assert "in date on 2026-11-25" in problem["detail"]
+    staff.stock(staff.lot("LATER1", expires_on="2027-01-31"), 1)  # 6 more doses, in date
+    staff.call("POST", f"/booking/staff/sites/{SITE_CODE}/slots", 201, json=later)
