@@ -1,10 +1,10 @@
 """The paper certificate: one A4 page in Traditional Chinese and English beside the QR code.
 
 Drawn with fpdf2, which embeds only the glyphs used (a subset of the CJK font, tens of
-kilobytes instead of megabytes). Text is set in DejaVu Sans (Debian ``fonts-dejavu-core``)
-with a TrueType font holding Traditional Chinese as the fallback for the glyphs DejaVu lacks:
-``VAXX_ISSUER_PDF_FONT``, else Debian's ``fonts-droid-fallback`` (Apache-2.0), which has no
-Latin letters of its own.
+kilobytes instead of megabytes). Text is set in DejaVu Sans with a TrueType font holding
+Traditional Chinese as the fallback for the glyphs DejaVu lacks: ``VAXX_ISSUER_PDF_FONT``,
+else Droid Sans Fallback (Apache-2.0). Both default fonts ship in ``issuer/fonts`` so a fresh
+install renders PDFs with nothing else installed (sources and licences in ``fonts/SOURCE.md``).
 """
 
 from __future__ import annotations
@@ -19,11 +19,9 @@ from fpdf import FPDF
 from issuer import qr
 from issuer.errors import RenderingUnavailable
 
-LATIN_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-KNOWN_CJK_FONTS = (
-    Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
-    Path("/usr/share/fonts/truetype/cns11643/TW-Sung-98_1.ttf"),
-)
+FONT_DIR = Path(__file__).parent / "fonts"
+LATIN_FONT = FONT_DIR / "DejaVuSans.ttf"
+DEFAULT_CJK_FONT = FONT_DIR / "DroidSansFallbackFull.ttf"
 TITLES = {
     "vaccination": ("數位新冠病毒疫苗接種證明", "Digital COVID-19 Vaccination Certificate"),
     "test": ("數位新冠病毒檢驗證明", "Digital COVID-19 Test Certificate"),
@@ -49,16 +47,14 @@ class Fonts:
 
 def find_fonts(configured_cjk: Path | None) -> Fonts:
     """The fonts to embed, or :class:`RenderingUnavailable` saying what to install."""
-    if not LATIN_FONT.is_file():
-        raise RenderingUnavailable(f"{LATIN_FONT} is missing: install Debian's fonts-dejavu-core")
-    candidates = (configured_cjk,) if configured_cjk else KNOWN_CJK_FONTS
-    for path in candidates:
-        if path is not None and path.is_file():
-            return Fonts(latin=LATIN_FONT, cjk=path)
-    raise RenderingUnavailable(
-        "no Traditional Chinese font for the paper certificate: install Debian's "
-        "fonts-droid-fallback or set VAXX_ISSUER_PDF_FONT to a TrueType file"
-    )
+    cjk = configured_cjk or DEFAULT_CJK_FONT
+    for path in (LATIN_FONT, cjk):
+        if not path.is_file():
+            raise RenderingUnavailable(
+                f"font {path} for the paper certificate is missing: reinstall vaxx or set "
+                "VAXX_ISSUER_PDF_FONT to a TrueType file with Traditional Chinese glyphs"
+            )
+    return Fonts(latin=LATIN_FONT, cjk=cjk)
 
 
 def render(

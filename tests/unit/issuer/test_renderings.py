@@ -121,6 +121,6 @@ def test_test_fields() -> None:
     assert "Not detected" in shown["Test result"]
 
 
-def test_a_configured_font_that_is_missing_says_what_to_install(tmp_path: Path) -> None:
-    with pytest.raises(RenderingUnavailable, match="fonts-droid-fallback"):
+def test_a_configured_font_that_is_missing_says_what_to_set(tmp_path: Path) -> None:
+    with pytest.raises(RenderingUnavailable, match="VAXX_ISSUER_PDF_FONT"):
         paper.find_fonts(tmp_path / "missing.ttf")
