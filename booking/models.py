@@ -345,3 +345,18 @@ class ExternalDose(Base):
     institution_code: Mapped[str | None] = mapped_column(String(10))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class StaffBinding(Base):
+    """Binds a ``site-staff`` client to a site, or a ``health-bureau`` client to a county."""
+
+    __tablename__ = "booking_staff_bindings"
+    __table_args__ = (
+        UniqueConstraint("client_id", "site_id", "county_code"),
+        CheckConstraint("(site_id IS NULL) <> (county_code IS NULL)", name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("api_clients.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("booking_sites.id"))
+    county_code: Mapped[str | None] = mapped_column(String(5))

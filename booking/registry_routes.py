@@ -9,8 +9,9 @@ from pydantic import BaseModel
 
 from booking import registry
 from booking.models import RegistryUpload
+from booking.staff_access import StaffDep
 from vaxx import audit
-from vaxx.deps import BookingStaffClient, NowDep, SessionDep, SettingsDep
+from vaxx.deps import NowDep, SessionDep, SettingsDep
 from vaxx.settings import Settings
 
 router = APIRouter(prefix="/booking/staff/registry", tags=["booking staff"])
@@ -39,8 +40,9 @@ def adapter(settings: Settings) -> registry.Registry:
 
 @router.post("/run", summary="Upload pending doses and collect the registry's verdicts")
 def run(
-    client: BookingStaffClient, session: SessionDep, settings: SettingsDep, now: NowDep
+    client: StaffDep, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> dict[str, int]:
+    client.require_national()
     counts = registry.run(session, adapter(settings), now=now)
     audit.record(
         session, at=now, actor=f"client:{client.id}", action="booking.registry.run", details=counts
@@ -50,14 +52,14 @@ def run(
 
 
 @router.get("/rejected", summary="Doses the registry rejected, with its reason")
-def rejected(_: BookingStaffClient, session: SessionDep) -> list[UploadPublic]:
+def rejected(client: StaffDep, session: SessionDep) -> list[UploadPublic]:
+    client.require_national()
     return [UploadPublic.of(upload) for upload in registry.rejected(session)]
 
 
 @router.post("/{upload_id}/resend", summary="Queue a rejected dose again once fixed")
-def resend(
-    upload_id: int, client: BookingStaffClient, session: SessionDep, now: NowDep
-) -> UploadPublic:
+def resend(upload_id: int, client: StaffDep, session: SessionDep, now: NowDep) -> UploadPublic:
+    client.require_national()
     upload = registry.resend(session, upload_id, now=now, actor=f"client:{client.id}")
     session.commit()
     return UploadPublic.of(upload)

@@ -290,3 +290,22 @@ class ExternalDoseCreate(PersonIn):
     given_on: str = Field(max_length=10, examples=["110/08/02", "2021-08-02"])
     lot_number: Annotated[str, StringConstraints(max_length=40)] | None = None
     institution_code: InstitutionCode | None = None
+
+
+class BindingCreate(_Strict):
+    """Exactly one of ``site_code`` (for site-staff) and ``county`` (for health-bureau)."""
+
+    client_id: str = Field(max_length=32)
+    site_code: InstitutionCode | None = None
+    county: str | None = None
+
+    @field_validator("county")
+    @classmethod
+    def _county(cls, key: str | None) -> str | None:
+        return None if key is None else _known_county(key)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> BindingCreate:
+        if (self.site_code is None) == (self.county is None):
+            raise ValueError("give exactly one of site_code and county")
+        return self

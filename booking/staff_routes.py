@@ -20,13 +20,15 @@ from booking import (
     reports,
     sites,
     slots,
+    staff_access,
     stock,
 )
 from booking.errors import BookingInputError
-from booking.models import Administration, Lot, Site
+from booking.models import Administration, Lot, Site, Slot
 from booking.schemas import (
     AdministrationCreate,
     AdministrationPublic,
+    BindingCreate,
     CategoryCreate,
     CountyAllocation,
     ExternalDoseCreate,
@@ -43,27 +45,43 @@ from booking.schemas import (
     StockPublic,
     WastageCreate,
 )
+from booking.staff_access import StaffAccess, StaffDep
 from booking.taiwan import IdType, taipei_date
 from vaxx import audit
-from vaxx.auth.models import ApiClient
-from vaxx.deps import BookingStaffClient, NowDep, SessionDep, SettingsDep
+from vaxx.deps import NowDep, SessionDep, SettingsDep
 from vaxx.errors import ServiceUnavailable
 
 router = APIRouter(prefix="/booking/staff", tags=["booking staff"])
 
 
-def _actor(client: ApiClient) -> str:
+def _actor(client: StaffAccess) -> str:
     return f"client:{client.id}"
+
+
+def _slot_of(session: Session, client: StaffAccess, slot_id: int) -> Slot:
+    slot = slots.get(session, slot_id)
+    client.require_site(session.get_one(Site, slot.site_id))
+    return slot
 
 
 def _lot_public(lot: Lot) -> LotPublic:
     return LotPublic.model_validate(lot, from_attributes=True)
 
 
+@router.put(
+    "/bindings", summary="Bind a site-staff client to a site or a health bureau to a county"
+)
+def bind(body: BindingCreate, client: StaffDep, session: SessionDep, now: NowDep) -> BindingCreate:
+    client.require_national()
+    site = sites.get(session, body.site_code) if body.site_code else None
+    staff_access.bind(session, body.client_id, site, body.county, now=now, actor=_actor(client))
+    session.commit()
+    return body
+
+
 @router.post("/sites", status_code=status.HTTP_201_CREATED, summary="Add a site")
-def create_site(
-    body: SiteCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
-) -> SitePublic:
+def create_site(body: SiteCreate, client: StaffDep, session: SessionDep, now: NowDep) -> SitePublic:
+    client.require_county(body.county)
     site = sites.create(session, body, now=now, actor=_actor(client))
     session.commit()
     return sites.public(site)
@@ -71,22 +89,25 @@ def create_site(
 
 @router.put("/sites/{code}", summary="Replace a site's details")
 def update_site(
-    code: str, body: SiteCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
+    code: str, body: SiteCreate, client: StaffDep, session: SessionDep, now: NowDep
 ) -> SitePublic:
+    client.require_site(sites.get(session, code))
+    client.require_county(body.county)
     site = sites.update(session, code, body, now=now, actor=_actor(client))
     session.commit()
     return sites.public(site)
 
 
 @router.get("/sites/{code}/stock", summary="A site's lots and balances")
-def site_stock(code: str, _: BookingStaffClient, session: SessionDep) -> list[StockPublic]:
-    return stock.site_stock(session, sites.get(session, code))
+def site_stock(code: str, client: StaffDep, session: SessionDep) -> list[StockPublic]:
+    site = sites.get(session, code)
+    client.require_site(site)
+    return stock.site_stock(session, site)
 
 
 @router.post("/lots", status_code=status.HTTP_201_CREATED, summary="Register a vaccine lot")
-def register_lot(
-    body: LotCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
-) -> LotPublic:
+def register_lot(body: LotCreate, client: StaffDep, session: SessionDep, now: NowDep) -> LotPublic:
+    client.require_national()
     lot = stock.register_lot(session, body, now=now, actor=_actor(client))
     session.commit()
     return _lot_public(lot)
@@ -96,10 +117,11 @@ def register_lot(
 def allocate(
     lot_id: int,
     body: CountyAllocation,
-    client: BookingStaffClient,
+    client: StaffDep,
     session: SessionDep,
     now: NowDep,
 ) -> LotPublic:
+    client.require_national()
     lot = stock.get_lot(session, lot_id)
     stock.allocate_to_county(session, lot, body.county, body.vials, now=now, actor=_actor(client))
     session.commit()
@@ -109,9 +131,10 @@ def allocate(
 
 @router.post("/lots/{lot_id}/deliveries", summary="A site receives vials (county -> site)")
 def deliver(
-    lot_id: int, body: SiteDelivery, client: BookingStaffClient, session: SessionDep, now: NowDep
+    lot_id: int, body: SiteDelivery, client: StaffDep, session: SessionDep, now: NowDep
 ) -> list[StockPublic]:
     lot, site = stock.get_lot(session, lot_id), sites.get(session, body.site_code)
+    client.require_county(site.county_code)
     stock.deliver_to_site(session, lot, site, body.vials, now=now, actor=_actor(client))
     session.commit()
     return stock.site_stock(session, site)
@@ -119,9 +142,10 @@ def deliver(
 
 @router.post("/sites/{code}/wastage", status_code=status.HTTP_201_CREATED, summary="Record wastage")
 def waste(
-    code: str, body: WastageCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
+    code: str, body: WastageCreate, client: StaffDep, session: SessionDep, now: NowDep
 ) -> list[StockPublic]:
     site = sites.get(session, code)
+    client.require_site(site)
     lot = stock.find_lot(session, body.vaccine_code, body.lot_number)
     stock.record_wastage(
         session, site, lot, body.lot_number, body.doses, body.reason, now=now, actor=_actor(client)
@@ -132,9 +156,10 @@ def waste(
 
 @router.post("/sites/{code}/slots", status_code=status.HTTP_201_CREATED, summary="Open a slot")
 def open_slot(
-    code: str, body: SlotCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
+    code: str, body: SlotCreate, client: StaffDep, session: SessionDep, now: NowDep
 ) -> SlotPublic:
     site = sites.get(session, code)
+    client.require_site(site)
     slot = slots.open_slot(session, site, body, now=now, actor=_actor(client))
     session.commit()
     return slots.public(slot, site)
@@ -142,28 +167,27 @@ def open_slot(
 
 @router.patch("/slots/{slot_id}", summary="Change a slot's capacity")
 def resize_slot(
-    slot_id: int, body: SlotResize, client: BookingStaffClient, session: SessionDep, now: NowDep
+    slot_id: int, body: SlotResize, client: StaffDep, session: SessionDep, now: NowDep
 ) -> SlotPublic:
-    slot = slots.resize(
-        session, slots.get(session, slot_id), body.capacity, now=now, actor=_actor(client)
-    )
+    slot = _slot_of(session, client, slot_id)
+    slot = slots.resize(session, slot, body.capacity, now=now, actor=_actor(client))
     session.commit()
     return slots.public(slot, session.get_one(Site, slot.site_id))
 
 
 @router.post("/slots/{slot_id}/close", summary="End a session: no-shows, release doses")
-def close_slot(
-    slot_id: int, client: BookingStaffClient, session: SessionDep, now: NowDep
-) -> dict[str, int]:
-    no_shows = slots.close(session, slots.get(session, slot_id), now=now, actor=_actor(client))
+def close_slot(slot_id: int, client: StaffDep, session: SessionDep, now: NowDep) -> dict[str, int]:
+    slot = _slot_of(session, client, slot_id)
+    no_shows = slots.close(session, slot, now=now, actor=_actor(client))
     session.commit()
     return {"no_shows": no_shows}
 
 
 @router.put("/categories/{code}", summary="Create or change a priority category")
 def upsert_category(
-    code: str, body: CategoryCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
+    code: str, body: CategoryCreate, client: StaffDep, session: SessionDep, now: NowDep
 ) -> CategoryCreate:
+    client.require_national()
     if body.code != code:
         raise BookingInputError("the body's code differs from the path's")
     eligibility.upsert_category(session, body, now=now, actor=_actor(client))
@@ -179,10 +203,11 @@ def import_eligibility(
     category: str,
     week_start: date,
     csv_body: Annotated[bytes, Body(media_type="text/csv")],
-    client: BookingStaffClient,
+    client: StaffDep,
     session: SessionDep,
     now: NowDep,
 ) -> ImportResult:
+    client.require_national()
     try:
         text = csv_body.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -195,10 +220,9 @@ def import_eligibility(
 
 
 @router.post("/appointments/{reference}/check-in", summary="The person has arrived")
-def check_in(
-    reference: str, client: BookingStaffClient, session: SessionDep, now: NowDep
-) -> dict[str, str]:
+def check_in(reference: str, client: StaffDep, session: SessionDep, now: NowDep) -> dict[str, str]:
     appointment = appointments.by_reference(session, reference)
+    _slot_of(session, client, appointment.slot_id)
     appointments.check_in(session, appointment, now=now)
     audit.record(
         session,
@@ -228,7 +252,7 @@ def _administration_public(session: Session, record: Administration) -> Administ
 
 
 def _issue(
-    request: Request, settings: SettingsDep, now: NowDep, client: BookingStaffClient
+    request: Request, settings: SettingsDep, now: NowDep, client: StaffDep
 ) -> administration.Issue | None:
     """The issuer, when the app runs one (it mounts its key store on ``app.state``)."""
     keys = getattr(request.app.state, "issuer_keys", None)
@@ -248,12 +272,13 @@ IssueDep = Annotated[administration.Issue | None, Depends(_issue)]
 def administer(
     code: str,
     body: AdministrationCreate,
-    client: BookingStaffClient,
+    client: StaffDep,
     session: SessionDep,
     now: NowDep,
     issue: IssueDep,
 ) -> AdministrationPublic:
     site = sites.get(session, code)
+    client.require_site(site)
     record = administration.administer(
         session,
         site,
@@ -272,7 +297,7 @@ def administer(
 )
 def issue_certificate(
     administration_id: int,
-    client: BookingStaffClient,
+    client: StaffDep,
     session: SessionDep,
     now: NowDep,
     issue: IssueDep,
@@ -280,6 +305,7 @@ def issue_certificate(
     if issue is None:
         raise ServiceUnavailable("this server runs no issuer")
     record = certificates.get_administration(session, administration_id)
+    client.require_site(session.get_one(Site, record.site_id))
     certificates.issue_later(session, record, issue, now=now, actor=_actor(client))
     session.commit()
     return _administration_public(session, record)
@@ -290,7 +316,7 @@ def issue_certificate(
     summary="A person's earlier doses (FHIR Immunization searchset)",
 )
 def immunizations(
-    id_type: IdType, id_value: str, _: BookingStaffClient, session: SessionDep
+    id_type: IdType, id_value: str, client: StaffDep, session: SessionDep
 ) -> dict[str, Any]:
     person = history.person_key(id_type, id_value)
     entries = []
@@ -308,7 +334,7 @@ def immunizations(
     summary="Enter a dose given elsewhere (ROC dates and CDC codes accepted)",
 )
 def record_external_dose(
-    body: ExternalDoseCreate, client: BookingStaffClient, session: SessionDep, now: NowDep
+    body: ExternalDoseCreate, client: StaffDep, session: SessionDep, now: NowDep
 ) -> dict[str, Any]:
     dose = history.record_external(session, body, now=now, actor=_actor(client))
     session.commit()
@@ -317,13 +343,17 @@ def record_external_dose(
 
 @router.get("/reports/daily", summary="Nightly report: doses given, vials, balance per lot")
 def daily_report(
-    _: BookingStaffClient,
+    client: StaffDep,
     session: SessionDep,
     now: NowDep,
     day: Annotated[date | None, Query(alias="date")] = None,
     site: str | None = None,
     format: Literal["json", "csv"] = "json",
 ) -> Any:
+    if site is not None:
+        client.require_site(sites.get(session, site))
+    elif not client.national:
+        raise BookingInputError("give site=<institution code>: you may see only your sites")
     rows: list[ReportRow] = reports.daily(session, day or taipei_date(now), site_code=site)
     if format == "csv":
         return Response(reports.to_csv(rows), media_type="text/csv; charset=utf-8")
