@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from issuer import card, keys, paper, qr, service
 from issuer.errors import BadRequest, BatchTooLarge
@@ -24,6 +25,7 @@ from issuer.schemas import (
 from vaxx.deps import IssuerClient, NowDep, SessionDep, SettingsDep
 from vaxx.problems import problem_body
 from vaxx.settings import Settings
+from wallet_api.service import ClaimSlip, claim_slip_for_issued
 
 router = APIRouter(prefix="/issuer/certificates", tags=["issuer"])
 BundleBody = Annotated[dict[str, Any], Body(description="A FHIR Bundle per the Taiwan DCC IG")]
@@ -63,7 +65,22 @@ def _issuing(
     request: Request, client: IssuerClient, settings: SettingsDep, now: NowDep
 ) -> service.Issuing:
     store = _with_keys(settings, request.app.state.issuer_keys, now)
-    return service.Issuing(keys=store, settings=settings, now=now, actor=f"client:{client.id}")
+    slips: dict[str, ClaimSlip] = {}
+    request.state.claim_slips = slips
+    notifier = getattr(request.app.state, "wallet_notifier", None)
+
+    def give_holder_a_claim_code(session: Session, certificate: IssuedCertificate) -> None:
+        slips[certificate.id] = claim_slip_for_issued(
+            session, certificate, settings=settings, now=now, notifier=notifier
+        )
+
+    return service.Issuing(
+        keys=store,
+        settings=settings,
+        now=now,
+        actor=f"client:{client.id}",
+        on_issued=give_holder_a_claim_code,
+    )
 
 
 IssuingDep = Annotated[service.Issuing, Depends(_issuing)]
@@ -79,7 +96,8 @@ def _public(request: Request, certificate: IssuedCertificate) -> CertificatePubl
         pdf=url("issuer_pdf"),
         fhir=url("issuer_fhir"),
     )
-    return CertificatePublic.of(certificate, links)
+    slip = getattr(request.state, "claim_slips", {}).get(certificate.id)
+    return CertificatePublic.of(certificate, links, slip)
 
 
 @router.post("", status_code=201, summary="Issue a certificate from a FHIR Bundle")
@@ -101,6 +119,10 @@ def issue(
             session, bundle, ctx, client_id=client.id, key=idempotency_key, kind=type_
         )
         response.headers["Idempotent-Replayed"] = "false" if fresh else "true"
+        if not fresh and ctx.on_issued is not None:
+            # The first answer (and its claim code, stored only hashed) may never have
+            # reached the clinic: a replay hands out a fresh code, retiring the unused one.
+            ctx.on_issued(session, certificate)
     session.commit()
     response.headers["Location"] = str(request.url_for("issuer_get", certificate_id=certificate.id))
     return _public(request, certificate)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from issuer.models import IssuedCertificate
+
+if TYPE_CHECKING:
+    from wallet_api.service import ClaimSlip
 
 
 class CertificateLinks(BaseModel):
@@ -32,9 +35,17 @@ class CertificatePublic(BaseModel):
     revocation_reason: str | None = None
     superseded_by: str | None = None
     links: CertificateLinks
+    claim_code: str | None = Field(
+        default=None,
+        description="The holder's wallet claim code (with the birth date it fetches the "
+        "certificate). Only in the answer that issued the certificate: never on a replay or a read",
+    )
+    claim_code_expires_at: datetime | None = None
 
     @classmethod
-    def of(cls, certificate: IssuedCertificate, links: CertificateLinks) -> CertificatePublic:
+    def of(
+        cls, certificate: IssuedCertificate, links: CertificateLinks, slip: ClaimSlip | None = None
+    ) -> CertificatePublic:
         return cls(
             id=certificate.id,
             uvci=certificate.uvci,
@@ -48,6 +59,8 @@ class CertificatePublic(BaseModel):
             revocation_reason=certificate.revocation_reason,
             superseded_by=certificate.superseded_by,
             links=links,
+            claim_code=slip.code if slip else None,
+            claim_code_expires_at=slip.expires_at if slip else None,
         )
 
 

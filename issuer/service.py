@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,12 +44,17 @@ from vaxx.settings import Settings
 
 @dataclass(frozen=True)
 class Issuing:
-    """Everything issuing needs besides the database: keys, settings, the clock, who asks."""
+    """Everything issuing needs besides the database: keys, settings, the clock, who asks.
+
+    ``on_issued`` runs inside the issuing transaction for every newly signed certificate, so
+    what it writes (the holder's claim code) commits or rolls back with the certificate.
+    """
 
     keys: KeyStore
     settings: Settings
     now: datetime
     actor: str
+    on_issued: Callable[[Session, IssuedCertificate], None] | None = None
 
 
 def issue(
@@ -94,6 +99,9 @@ def issue(
     )
     session.add(certificate)
     _audit(session, ctx, "certificate.issue", certificate)
+    if ctx.on_issued is not None:
+        session.flush()
+        ctx.on_issued(session, certificate)
     return certificate
 
 
