@@ -8,12 +8,12 @@ from booking.router import router as booking_router
 from issuer import router as issuer_router
 from profiles.router import router as profiles_router
 from trust_list.router import router as trust_list_router
-from verifier.router import router as verifier_router
 from vaxx import __version__, admin, health, problems
 from vaxx.clock import Clock, system_clock
 from vaxx.db import make_engine, make_sessionmaker
 from vaxx.middleware import BodyLimit, RequestContext
 from vaxx.settings import Settings, get_settings
+from verifier.router import router as verifier_router
 from wallet_api.router import router as wallet_router
 
 DESCRIPTION = """
@@ -49,7 +49,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     issuer_router.install(app)
 
     app.add_middleware(
-        BodyLimit, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+        max_depth=settings.max_json_depth,
     )
     app.add_middleware(RequestContext)
     return app

@@ -65,21 +65,32 @@ class RequestContext:
 
 
 class BodyLimit:
-    """Refuse bodies over ``max_bytes`` (413) and JSON nested deeper than ``max_depth`` (400),
-    before any route parses them."""
+    """Refuse bodies over their limit (413) and JSON nested deeper than ``max_depth`` (400),
+    before any route parses them. Multipart uploads (a phone photo of a QR code) get the
+    larger ``max_upload_bytes``; every other body gets ``max_bytes``."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, max_depth: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, max_upload_bytes: int, max_depth: int
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes
         self.max_depth = max_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        content_type = (_header(scope, b"content-type") or "").lower()
+        limit = (
+            self.max_upload_bytes
+            if content_type.startswith("multipart/form-data")
+            else self.max_bytes
+        )
+        too_large = f"request body larger than {limit} bytes"
         declared = _header(scope, b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(scope, send, 413, "payload_too_large", self._too_large())
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._refuse(scope, send, 413, "payload_too_large", too_large)
             return
         chunks: list[bytes] = []
         size = 0
@@ -89,22 +100,18 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(scope, send, 413, "payload_too_large", self._too_large())
+            if size > limit:
+                await self._refuse(scope, send, 413, "payload_too_large", too_large)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        content_type = (_header(scope, b"content-type") or "").lower()
         if "json" in content_type and json_depth_exceeds(body, self.max_depth):
             detail = f"JSON nested deeper than {self.max_depth} levels"
             await self._refuse(scope, send, 400, "json_too_deep", detail)
             return
         await self.app(scope, _replay(body, receive), send)
-
-    def _too_large(self) -> str:
-        return f"request body larger than {self.max_bytes} bytes"
 
     @staticmethod
     async def _refuse(scope: Scope, send: Send, status: int, code: str, detail: str) -> None:

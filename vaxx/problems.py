@@ -72,6 +72,8 @@ def _vaxx_error(request: Request, exc: Exception) -> Response:
     if exc.status >= 500:
         _log.error("%s: %s", exc.code, exc.detail)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthError) else None
+    if exc.status == 429 and "retry_after" in exc.extra:
+        headers = {"Retry-After": str(exc.extra["retry_after"])}
     body = problem_body(
         status=exc.status,
         code=exc.code,

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     )
     key_passphrase: SecretStr = SecretStr(DEVELOPMENT_KEY_PASSPHRASE)
     max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = Field(
+        default=10 * 1024 * 1024, description="Limit for multipart uploads (QR photos)"
+    )
     max_json_depth: int = 64
     log_format: Literal["auto", "json", "text"] = "auto"
     log_level: str = "INFO"
@@ -63,6 +66,20 @@ class Settings(BaseSettings):
     )
     booking_registry_outbox: Path | None = Field(
         default=None, description="Registry upload outbox directory; default <data_dir>/registry"
+    )
+    public_base_url: str | None = Field(
+        default=None,
+        description="https URL the public reaches vaxx at (feed links, booking deep links, the "
+        "SMART publisher advertisement); default: the request's own base URL",
+    )
+    availability_stale_minutes: int = Field(
+        default=60, ge=1, description="Aggregated availability older than this is marked stale"
+    )
+    availability_cache_seconds: int = Field(
+        default=60, ge=0, description="Cache-Control max-age of open data and the SMART feed"
+    )
+    availability_contact_email: str = Field(
+        default="opendata@cdc.gov.tw", description="Contact named in the SMART publisher advert"
     )
 
     @property

@@ -65,3 +65,14 @@ def test_unsafe_request_id_is_replaced(client: TestClient) -> None:
     response = client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"})
     assert response.headers["x-request-id"] != "bad id\twith spaces"
     assert len(response.headers["x-request-id"]) == 32
+
+
+def test_multipart_upload_gets_the_larger_limit(client: TestClient) -> None:
+    photo = b"\xff" * (2 * 1024 * 1024)
+    response = client.post("/admin/clients", files={"image": ("qr.jpg", photo, "image/jpeg")})
+    # Past the body limit (1 MiB) but within the upload limit: the route answers (401 here).
+    assert response.status_code == 401
+    huge = b"\xff" * (11 * 1024 * 1024)
+    response = client.post("/admin/clients", files={"image": ("qr.jpg", huge, "image/jpeg")})
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"

@@ -9,8 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import vaxx.db
-
 revision: str = "booking_0004"
 down_revision: str | None = "booking_0003"
 branch_labels: str | Sequence[str] | None = None
