@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from booking.router import router as booking_router
+from booking.smart_links.router import router as smart_links_router
 from issuer import router as issuer_router
 from profiles.router import router as profiles_router
 from trust_list.router import router as trust_list_router
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     app.include_router(health.router)
     app.include_router(admin.router)
     app.include_router(booking_router)
+    app.include_router(smart_links_router)
     app.include_router(trust_list_router)
     app.include_router(profiles_router)
     app.include_router(wallet_router)
