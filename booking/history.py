@@ -13,8 +13,9 @@ from booking._internal.atomic import unique_insert
 from booking.errors import AlreadyExists, BookingInputError, NotEligible
 from booking.models import Administration, ExternalDose, Lot
 from booking.schemas import ExternalDoseCreate
-from booking.taiwan import IdType, normalise_person_id, parse_roc_date, taipei_date
+from booking.taiwan import IdType, normalise_person_id, taipei_date
 from booking.vaccines import VACCINES
+from profiles import DateInvalid, parse_roc_date
 from profiles import valuesets as profiles_valuesets
 from vaxx import audit
 
@@ -92,7 +93,7 @@ def _date(text: str, today: date) -> date:
         given = (
             date.fromisoformat(text) if "-" in text and len(text) == 10 else parse_roc_date(text)
         )
-    except ValueError:
+    except (ValueError, DateInvalid):
         raise BookingInputError(
             f"{text!r} is neither an ISO nor an ROC date", field="given_on"
         ) from None

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from profiles import identifiers
+
 TAIPEI = ZoneInfo("Asia/Taipei")
 
 
@@ -65,18 +67,7 @@ class IdType(StrEnum):
     PASSPORT = "passport"
 
 
-# Letter values of the ID checksum (內政部 國民身分證統一編號 編碼原則).
-_LETTER_VALUES = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
-_NATIONAL_ID = re.compile(r"[A-Z][12][0-9]{8}")
-_NEW_PERMIT = re.compile(r"[A-Z][89][0-9]{8}")
-_OLD_PERMIT = re.compile(r"[A-Z][A-D][0-9]{8}")
 _PASSPORT = re.compile(r"[A-Z0-9]{5,20}")
-
-
-def _checksum_ok(first: int, second_digit: int, digits: str) -> bool:
-    total = first // 10 + (first % 10) * 9 + second_digit * 8
-    total += sum(int(d) * w for d, w in zip(digits[:7], range(7, 0, -1), strict=True))
-    return (total + int(digits[7])) % 10 == 0
 
 
 def normalise_person_id(id_type: IdType, value: str) -> str:
@@ -87,16 +78,14 @@ def normalise_person_id(id_type: IdType, value: str) -> str:
             raise ValueError("a passport number is 5 to 20 letters or digits")
         return value
     if id_type is IdType.NATIONAL_ID:
-        if not _NATIONAL_ID.fullmatch(value):
+        if not identifiers.NATIONAL_ID_SHAPE.fullmatch(value):
             raise ValueError("a national ID is a letter, 1 or 2, then 8 digits")
-        second = int(value[1])
-    elif _NEW_PERMIT.fullmatch(value):
-        second = int(value[1])
-    elif _OLD_PERMIT.fullmatch(value):
-        second = _LETTER_VALUES[value[1]] % 10
+        valid = identifiers.national_id_ok(value)
     else:
-        raise ValueError("a resident permit number is a letter, 8/9 (or A-D), then 8 digits")
-    if not _checksum_ok(_LETTER_VALUES[value[0]], second, value[2:]):
+        if not identifiers.RESIDENT_PERMIT_SHAPE.fullmatch(value):
+            raise ValueError("a resident permit number is a letter, 8/9 (or A-D), then 8 digits")
+        valid = identifiers.resident_permit_ok(value)
+    if not valid:
         raise ValueError(f"{value} fails the check digit")
     return value
 
@@ -104,15 +93,3 @@ def normalise_person_id(id_type: IdType, value: str) -> str:
 def taipei_date(at: datetime) -> date:
     """The calendar date in Taiwan at instant ``at`` (session days are local days)."""
     return at.astimezone(TAIPEI).date()
-
-
-_ROC_DATE = re.compile(r"(\d{2,3})[/.-]?(\d{2})[/.-]?(\d{2})")
-
-
-def parse_roc_date(text: str) -> date:
-    """A Minguo (ROC) date as clinic systems write it (``1100802``, ``110/08/02``)."""
-    match = _ROC_DATE.fullmatch(text.strip())
-    if match is None:
-        raise ValueError(f"{text!r} is not an ROC date such as 110/08/02")
-    year, month, day = (int(part) for part in match.groups())
-    return date(year + 1911, month, day)

@@ -19,7 +19,10 @@ from vaxx.errors import InputError
 TAIPEI = timezone(timedelta(hours=8), "Asia/Taipei")
 ROC_EPOCH_OFFSET = 1911
 
-_ROC = re.compile(r"(?P<y>[0-9]{2,3})/(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})")
+_ROC = re.compile(
+    r"(?P<y>[0-9]{2,3})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})"
+    r"|(?P<cy>[0-9]{2,3})(?P<cm>[0-9]{2})(?P<cd>[0-9]{2})"
+)
 _PARTIAL = re.compile(r"(?P<y>[0-9]{4})(-(?P<m>[0-9]{2})(-(?P<d>[0-9]{2}))?)?")
 
 
@@ -29,15 +32,21 @@ class DateInvalid(InputError):
 
 
 def parse_roc_date(text: str) -> date:
-    """``"110/05/27"`` -> ``date(2021, 5, 27)``; anything else raises ``DateInvalid``."""
+    """``"110/05/27"`` -> ``date(2021, 5, 27)``; also ``110-05-27``, ``110.05.27`` and the
+    compact ``1100527`` that clinic and registry exports print. Anything else raises
+    ``DateInvalid``."""
     match = _ROC.fullmatch(text.strip())
     if match is None:
         raise DateInvalid(f"{text!r} is not a ROC date of the form YYY/MM/DD (e.g. 110/05/27)")
-    year = int(match["y"])
-    if year < 1:
+    year, month, day = (
+        (match["y"], match["m"], match["d"])
+        if match["y"]
+        else (match["cy"], match["cm"], match["cd"])
+    )
+    if int(year) < 1:
         raise DateInvalid(f"{text!r}: ROC years start at 1 (1912)")
     try:
-        return date(year + ROC_EPOCH_OFFSET, int(match["m"]), int(match["d"]))
+        return date(int(year) + ROC_EPOCH_OFFSET, int(month), int(day))
     except ValueError as exc:
         raise DateInvalid(f"{text!r} is not a calendar date: {exc}") from exc
 

@@ -24,6 +24,9 @@ _NATIONAL_ID = re.compile(r"[A-Z][12][0-9]{8}")
 _NEW_RESIDENT = re.compile(r"[A-Z][89][0-9]{8}")
 _OLD_RESIDENT = re.compile(r"[A-Z][A-D][0-9]{8}")
 _TW_PASSPORT = re.compile(r"[0-9]{9}")
+#: The shapes alone (no check digit), for callers that explain which part is wrong.
+NATIONAL_ID_SHAPE = _NATIONAL_ID
+RESIDENT_PERMIT_SHAPE = re.compile(f"{_NEW_RESIDENT.pattern}|{_OLD_RESIDENT.pattern}")
 _OTHER_PASSPORT = re.compile(r"[A-Z0-9]{1,20}")
 _ALPHA3 = re.compile(r"[A-Z]{3}")
 

@@ -53,8 +53,3 @@ def test_invalid_identifiers_are_refused(id_type: IdType, value: str, match: str
 
 def test_taipei_date_crosses_midnight_before_utc() -> None:
     assert taiwan.taipei_date(datetime(2026, 11, 23, 16, 30, tzinfo=UTC)) == date(2026, 11, 24)
-
-
-@pytest.mark.parametrize("text", ["1100802", "110/08/02", "110-08-02"])
-def test_roc_dates(text: str) -> None:
-    assert taiwan.parse_roc_date(text) == date(2021, 8, 2)

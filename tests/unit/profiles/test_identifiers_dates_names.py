@@ -67,6 +67,10 @@ def test_passports_and_unknown_systems(system: str, value: str, ok: bool) -> Non
         ("074/11/08", date(1985, 11, 8)),
         ("001/01/01", date(1912, 1, 1)),
         ("109/02/29", date(2020, 2, 29)),
+        ("110-08-02", date(2021, 8, 2)),
+        ("110.08.02", date(2021, 8, 2)),
+        ("1100802", date(2021, 8, 2)),
+        ("0741108", date(1985, 11, 8)),
     ],
 )
 def test_roc_dates(text: str, expected: date) -> None:
@@ -75,8 +79,17 @@ def test_roc_dates(text: str, expected: date) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["110/13/01", "110/02/29", "000/01/01", "2021/05/27", "110-05-27", "", "abc"],
-    ids=["month-13", "not-leap", "year-0", "gregorian", "dashes", "empty", "junk"],
+    ["110/13/01", "110/02/29", "000/01/01", "2021/05/27", "110/05-27", "11005", "", "abc"],
+    ids=[
+        "month-13",
+        "not-leap",
+        "year-0",
+        "gregorian",
+        "mixed-separators",
+        "short",
+        "empty",
+        "junk",
+    ],
 )
 def test_bad_roc_dates_are_input_errors(text: str) -> None:
     with pytest.raises(InputError, match=r"ROC|calendar"):
