@@ -66,7 +66,9 @@ def test_every_line_is_a_valid_resource_and_references_resolve(
         assert all(item["resourceType"] == kind and ID.fullmatch(item["id"]) for item in items)
         assert len({item["id"] for item in items}) == len(items), f"duplicate {kind} ids"
     for location in locations.values():
-        assert location["name"] and location["address"]["line"] and location["address"]["city"]
+        assert location["name"]
+        assert location["address"]["line"]
+        assert location["address"]["city"]
         assert {"system": "phone", "value": "02-23456789"} in location["telecom"]
     for schedule in schedules.values():
         assert schedule["serviceType"][0]["coding"][1]["code"] == "covid19-immunization"
@@ -75,7 +77,8 @@ def test_every_line_is_a_valid_resource_and_references_resolve(
         assert slot["schedule"]["reference"].removeprefix("Schedule/") in schedules
         assert slot["status"] in {"free", "busy"}
         start, end = datetime.fromisoformat(slot["start"]), datetime.fromisoformat(slot["end"])
-        assert start.utcoffset() == timedelta(hours=8) and start < end
+        assert start.utcoffset() == timedelta(hours=8)
+        assert start < end
         assert _extension(slot, CAPACITY)["valueInteger"] >= 1
 
 
@@ -109,7 +112,8 @@ def test_unchanged_files_answer_304_to_their_etag(
     again = client.get(
         "/smart-scheduling/locations.ndjson", headers={"If-None-Match": first.headers["etag"]}
     )
-    assert again.status_code == 304 and again.content == b""
+    assert again.status_code == 304
+    assert again.content == b""
     other = client.get("/smart-scheduling/locations.ndjson", headers={"If-None-Match": '"x"'})
     assert other.status_code == 200
 
@@ -130,7 +134,8 @@ def test_since_returns_only_what_changed(
         changed_id = row.id
     manifest, files = _feed(client, "?" + "_since=" + mark.isoformat().replace("+", "%2B"))
     assert all("_since=" in item["url"] for item in manifest["output"])
-    assert files["Location"] == [] and files["Schedule"] == []
+    assert files["Location"] == []
+    assert files["Schedule"] == []
     assert [slot["id"] for slot in files["Slot"]] == [f"{changed_id}.free"]
     assert _extension(files["Slot"][0], CAPACITY)["valueInteger"] == row.capacity
     assert len(before["Slot"]) > 1
