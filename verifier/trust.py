@@ -37,6 +37,7 @@ ALL_TYPES = frozenset({"test", "vaccination", "recovery"})
 _EKU_TYPES = {"1": "test", "2": "vaccination", "3": "recovery"}
 _EKU_PREFIXES = ("1.3.6.1.4.1.1847.2021.1.", "1.3.6.1.4.1.0.1847.2021.1.")
 MAX_CERTIFICATE_BYTES = 32 * 1024
+MAX_CERTIFICATES_PER_FILE = 64
 
 
 class TrustedKey(Protocol):
@@ -133,6 +134,35 @@ class TrustedDsc:
         except ValueError as exc:
             raise InputError(f"not an X.509 certificate: {exc}") from exc
 
+    @classmethod
+    def all_from_file(cls, data: bytes) -> list[TrustedDsc]:
+        """The DSCs in a file of one DER certificate or one or more PEM certificates.
+
+        A PEM bundle such as ``vaxx keys export-public`` holds the CSCA beside its DSCs:
+        certificate authorities in a bundle are left out, since a CA key never signs a
+        health certificate itself.
+        """
+        if not data.lstrip().startswith(b"-----BEGIN"):
+            return [cls.from_bytes(data)]
+        if len(data) > MAX_CERTIFICATE_BYTES * MAX_CERTIFICATES_PER_FILE:
+            raise InputError("certificate file too large")
+        try:
+            certificates = x509.load_pem_x509_certificates(data)
+        except ValueError as exc:
+            raise InputError(f"not an X.509 certificate: {exc}") from exc
+        if len(certificates) > MAX_CERTIFICATES_PER_FILE:
+            raise InputError(f"more than {MAX_CERTIFICATES_PER_FILE} certificates in one file")
+        if len(certificates) > 1:
+            certificates = [c for c in certificates if not _is_ca(c)]
+        return [cls.from_certificate(certificate) for certificate in certificates]
+
+
+def _is_ca(certificate: x509.Certificate) -> bool:
+    try:
+        return certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
+
 
 class InMemoryTrustStore:
     """A fixed set of trusted DSCs, indexed by kid."""
@@ -146,7 +176,7 @@ class InMemoryTrustStore:
     @classmethod
     def from_certificates(cls, certificates: Iterable[bytes]) -> InMemoryTrustStore:
         """PEM or DER certificates, e.g. the contents of ``--trust-cert`` files."""
-        return cls(TrustedDsc.from_bytes(data) for data in certificates)
+        return cls(dsc for data in certificates for dsc in TrustedDsc.all_from_file(data))
 
     def keys_for(self, kid: bytes) -> Sequence[TrustedKey]:
         return self._index.get(kid, ())
