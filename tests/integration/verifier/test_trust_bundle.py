@@ -8,9 +8,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from issuer import keys
 from issuer.keys import DccType
-from verifier import InMemoryTrustStore, TrustedDsc
 from vaxx.errors import InputError
 from vaxx.settings import Settings
+from verifier import InMemoryTrustStore, TrustedDsc
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
