@@ -45,7 +45,8 @@ def test_idempotency_key_replays_the_first_certificate(
         k: v for k, v in again.json().items() if k not in claim
     }
     # The first answer may have been lost: the replay carries a new claim code.
-    assert first.json()["claim_code"] and again.json()["claim_code"]
+    assert first.json()["claim_code"]
+    assert again.json()["claim_code"]
     assert first.json()["claim_code"] != again.json()["claim_code"]
     assert first.headers["Idempotent-Replayed"] == "false"
     assert again.headers["Idempotent-Replayed"] == "true"
