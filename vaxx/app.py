@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from booking.availability.router import router as availability_router
 from booking.router import router as booking_router
 from booking.smart_links.router import router as smart_links_router
 from issuer import router as issuer_router
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     app.include_router(admin.router)
     app.include_router(booking_router)
     app.include_router(smart_links_router)
+    app.include_router(availability_router)
     app.include_router(trust_list_router)
     app.include_router(profiles_router)
     app.include_router(wallet_router)

@@ -65,10 +65,15 @@ def _location(
 
 
 def replace(session: Session, owner: Source, feed: Feed, *, now: datetime) -> int:
-    """Replace ``owner``'s locations and slots with ``feed``'s; the number of slots kept."""
+    """Replace ``owner``'s locations and slots with ``feed``'s; the number of slots kept.
+
+    A source's clock ahead of ours cannot make its data fresher than its arrival: ``as_of``
+    is the earlier of the source's time and ``now``.
+    """
+    as_of = min(feed.as_of, now)
     session.execute(delete(ExternalSlot).where(ExternalSlot.source_id == owner.id))
     session.execute(delete(ExternalLocation).where(ExternalLocation.source_id == owner.id))
-    rows = {key: _location(owner.id, item, feed.as_of, now) for key, item in feed.locations.items()}
+    rows = {key: _location(owner.id, item, as_of, now) for key, item in feed.locations.items()}
     session.add_all(rows.values())
     session.flush()
     for slot in feed.slots:
@@ -78,16 +83,16 @@ def replace(session: Session, owner: Source, feed: Feed, *, now: datetime) -> in
                 location_id=rows[slot.location_id].id,
                 external_id=slot.id[:64],
                 vaccine=slot.vaccine,
-                funding=None,
+                funding=slot.funding,
                 start=slot.start,
                 end=slot.end,
                 status=slot.status,
                 capacity=slot.capacity,
                 booking_url=slot.booking_url,
-                as_of=feed.as_of,
+                as_of=as_of,
                 received_at=now,
             )
         )
-    owner.as_of, owner.fetched_at = feed.as_of, now
+    owner.as_of, owner.fetched_at = as_of, now
     session.flush()
     return len(feed.slots)

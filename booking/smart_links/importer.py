@@ -52,6 +52,7 @@ class FeedSlot:
     status: str
     capacity: int
     booking_url: str | None
+    funding: str | None = None
 
 
 @dataclass
