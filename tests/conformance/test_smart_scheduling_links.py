@@ -7,10 +7,11 @@ folder: the four others must be reported as unavailable while everything else im
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -111,3 +112,23 @@ def test_broken_lines_are_reported_and_skipped(example: Path) -> None:
 def test_unusable_manifest_is_refused(manifest: bytes) -> None:
     with pytest.raises(importer.FeedInvalid, match="manifest"):
         importer.read(manifest, lambda url: b"")
+
+
+def test_imported_feed_is_open_data_and_turns_stale(
+    example: Path, client: TestClient, session_factory: sessionmaker[Session], clock: MutableClock
+) -> None:
+    feed = importer.read((example / "bulk-publish.json").read_bytes(), _fetcher(example))
+    clock.now = datetime(2021, 3, 1, 0, 0, tzinfo=UTC)  # before the week's slots
+    with db.transaction(session_factory) as session:
+        owner = store.source(session, "smart-example", kind="smart-feed", now=clock.now)
+        store.replace(session, owner, feed, now=clock.now)
+    rows = client.get("/open-data/availability", params={"date": "2021-03-01"}).json()
+    assert rows
+    assert {row["source"] for row in rows} == {"smart-example"}
+    assert not any(row["stale"] for row in rows)
+    boston = [row for row in rows if row["site_id"] == "0"]
+    assert boston[0]["county_name"] == "Boston"
+    assert boston[0]["capacity"] == 100
+    clock.now += timedelta(hours=2)
+    later = client.get("/open-data/availability", params={"date": "2021-03-01"}).json()
+    assert all(row["stale"] for row in later)
