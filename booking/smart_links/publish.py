@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from booking.availability.models import Publication
@@ -100,9 +100,9 @@ def changes(
 ) -> dict[str, datetime]:
     """When each current resource of ``kind`` last changed, recording new changes at ``now``.
 
-    Two concurrent renderings may stamp the same change; the loser's savepoint is rolled
-    back and it answers with ``now`` for those resources, which only makes ``_since`` return
-    a resource once more, never miss one.
+    Two concurrent renderings may stamp the same change (or a busy database may refuse the
+    write); the loser's savepoint is rolled back and it answers with ``now`` for every
+    resource, which only makes ``_since`` return resources once more, never miss one.
     """
     ledger = {
         row.resource_id: row
@@ -113,7 +113,7 @@ def changes(
         with session.begin_nested():
             for resource in current:
                 stamped[resource["id"]] = _stamp(session, ledger, kind, resource, now)
-    except IntegrityError:
+    except (IntegrityError, OperationalError):
         stamped = {resource["id"]: now for resource in current}
     return stamped
 

@@ -1,0 +1,33 @@
+"""``vaxx availability``: the SMART Scheduling Links feeds vaxx aggregates."""
+
+from __future__ import annotations
+
+import typer
+
+from booking.smart_links import pull
+from booking.smart_links.fetch import HttpFetcher
+from vaxx.cli import _context
+from vaxx.clock import system_clock
+
+app = typer.Typer(help="Aggregated availability (other publishers' feeds).", no_args_is_help=True)
+
+
+@app.command("add-feed")
+def add_feed(name: str, url: str) -> None:
+    """Register another publisher's $bulk-publish URL under NAME."""
+    config = _context.settings()
+    with _context.transaction(config) as session:
+        pull.add_feed(session, name, url, now=system_clock())
+    typer.echo(f"feed {name!r} added; run 'vaxx availability pull' (e.g. from cron) to fetch it")
+
+
+@app.command("pull")
+def pull_feeds(name: str | None = typer.Option(None, help="Only this feed")) -> None:
+    """Fetch every registered feed (or one) and replace its stored slots."""
+    config = _context.settings()
+    with _context.transaction(config) as session:
+        results = pull.pull_all(session, HttpFetcher(), now=system_clock(), name=name)
+    for result in results:
+        typer.echo(f"{result.source}: {result.slots} slots, {len(result.problems)} problems")
+        for problem in result.problems[:20]:
+            typer.echo(f"  {problem}")
