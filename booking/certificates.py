@@ -7,6 +7,7 @@ recording time; staff ask for it later with :func:`issue_later`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,13 +18,26 @@ from booking.errors import AlreadyExists, BookingInputError
 from booking.models import Administration
 from issuer import service as issuer_service
 from issuer.keys import KeyStore
+from issuer.models import IssuedCertificate
 from vaxx import audit
 from vaxx.settings import Settings
 
 
-def issuer(keys: KeyStore, settings: Settings, *, now: datetime, actor: str) -> Issue:
-    """An :data:`Issue` that signs with the issuer's keys and keeps the certificate's summary."""
-    ctx = issuer_service.Issuing(keys=keys, settings=settings, now=now, actor=actor)
+def issuer(
+    keys: KeyStore,
+    settings: Settings,
+    *,
+    now: datetime,
+    actor: str,
+    on_issued: Callable[[Session, IssuedCertificate], None] | None = None,
+) -> Issue:
+    """An :data:`Issue` that signs with the issuer's keys and keeps the certificate's summary.
+
+    ``on_issued`` runs in the dose's transaction for the new certificate (the holder's
+    wallet claim code); nothing it returns is stored with the dose."""
+    ctx = issuer_service.Issuing(
+        keys=keys, settings=settings, now=now, actor=actor, on_issued=on_issued
+    )
 
     def issue(session: Session, bundle: dict[str, Any]) -> dict[str, Any]:
         certificate = issuer_service.issue(session, bundle, ctx)

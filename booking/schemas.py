@@ -212,6 +212,12 @@ class CategoryCreate(_Strict):
     def _vaccines(cls, codes: list[str]) -> list[str]:
         return [_known_vaccine(code) for code in codes]
 
+    @model_validator(mode="after")
+    def _window_ordered(self) -> CategoryCreate:
+        if self.active_until is not None and self.active_until < self.active_from:
+            raise ValueError("active_until is before active_from")
+        return self
+
 
 class EligibilityAnswer(BaseModel):
     eligible: bool
@@ -268,6 +274,12 @@ class AdministrationPublic(BaseModel):
     administered_at: datetime
     bundle: dict[str, object]
     certificate: dict[str, object] | None
+    claim_code: str | None = Field(
+        default=None,
+        description="The holder's wallet claim code, in the answer that signed the "
+        "certificate only (print it on the slip; it is stored only hashed)",
+    )
+    claim_code_expires_at: datetime | None = None
 
 
 class ReportRow(BaseModel):

@@ -50,6 +50,7 @@ from booking.taiwan import IdType, taipei_date
 from vaxx import audit
 from vaxx.deps import NowDep, SessionDep, SettingsDep
 from vaxx.errors import ServiceUnavailable
+from wallet_api.service import claim_code_hook
 
 router = APIRouter(prefix="/booking/staff", tags=["booking staff"])
 
@@ -235,9 +236,15 @@ def check_in(reference: str, client: StaffDep, session: SessionDep, now: NowDep)
     return {"reference": appointment.reference, "status": appointment.status}
 
 
-def _administration_public(session: Session, record: Administration) -> AdministrationPublic:
+def _administration_public(
+    session: Session, record: Administration, request: Request | None = None
+) -> AdministrationPublic:
+    """The dose as staff see it; ``request`` carries the claim code of a certificate this
+    very request signed (printed on the holder's slip, never stored in clear)."""
     lot = session.get_one(Lot, record.lot_id)
     site = session.get_one(Site, record.site_id)
+    slips = getattr(request.state, "claim_slips", {}) if request is not None else {}
+    slip = slips.get(str(record.certificate["id"])) if record.certificate else None
     return AdministrationPublic(
         id=record.id,
         site_code=site.code,
@@ -248,6 +255,8 @@ def _administration_public(session: Session, record: Administration) -> Administ
         administered_at=record.administered_at,
         bundle=record.bundle,
         certificate=record.certificate,
+        claim_code=slip.code if slip else None,
+        claim_code_expires_at=slip.expires_at if slip else None,
     )
 
 
@@ -258,7 +267,14 @@ def _issue(
     keys = getattr(request.app.state, "issuer_keys", None)
     if keys is None:
         return None
-    return certificates.issuer(keys, settings, now=now, actor=_actor(client))
+    request.state.claim_slips = {}
+    hook = claim_code_hook(
+        request.state.claim_slips,
+        settings=settings,
+        now=now,
+        notifier=getattr(request.app.state, "wallet_notifier", None),
+    )
+    return certificates.issuer(keys, settings, now=now, actor=_actor(client), on_issued=hook)
 
 
 IssueDep = Annotated[administration.Issue | None, Depends(_issue)]
@@ -270,6 +286,7 @@ IssueDep = Annotated[administration.Issue | None, Depends(_issue)]
     summary="Record an administered dose (Immunization Bundle; certificate by site setting)",
 )
 def administer(
+    request: Request,
     code: str,
     body: AdministrationCreate,
     client: StaffDep,
@@ -288,7 +305,7 @@ def administer(
         issue=issue if site.issues_certificates else None,
     )
     session.commit()
-    return _administration_public(session, record)
+    return _administration_public(session, record, request)
 
 
 @router.post(
@@ -296,6 +313,7 @@ def administer(
     summary="Sign the certificate of a dose recorded without one",
 )
 def issue_certificate(
+    request: Request,
     administration_id: int,
     client: StaffDep,
     session: SessionDep,
@@ -308,7 +326,7 @@ def issue_certificate(
     client.require_site(session.get_one(Site, record.site_id))
     certificates.issue_later(session, record, issue, now=now, actor=_actor(client))
     session.commit()
-    return _administration_public(session, record)
+    return _administration_public(session, record, request)
 
 
 @router.get(
@@ -341,7 +359,11 @@ def record_external_dose(
     return fhir.external_immunization(dose)
 
 
-@router.get("/reports/daily", summary="Nightly report: doses given, vials, balance per lot")
+@router.get(
+    "/reports/daily",
+    summary="Nightly report: doses given, vials, balance per lot",
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
 def daily_report(
     client: StaffDep,
     session: SessionDep,

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, Query, Request, Response
-from sqlalchemy.orm import Session
 
 from issuer import card, keys, paper, qr, service
 from issuer.errors import BadRequest, BatchTooLarge
@@ -25,7 +24,7 @@ from issuer.schemas import (
 from vaxx.deps import IssuerClient, NowDep, SessionDep, SettingsDep
 from vaxx.problems import problem_body
 from vaxx.settings import Settings
-from wallet_api.service import ClaimSlip, claim_slip_for_issued
+from wallet_api.service import claim_code_hook
 
 router = APIRouter(prefix="/issuer/certificates", tags=["issuer"])
 BundleBody = Annotated[dict[str, Any], Body(description="A FHIR Bundle per the Taiwan DCC IG")]
@@ -65,21 +64,18 @@ def _issuing(
     request: Request, client: IssuerClient, settings: SettingsDep, now: NowDep
 ) -> service.Issuing:
     store = _with_keys(settings, request.app.state.issuer_keys, now)
-    slips: dict[str, ClaimSlip] = {}
-    request.state.claim_slips = slips
-    notifier = getattr(request.app.state, "wallet_notifier", None)
-
-    def give_holder_a_claim_code(session: Session, certificate: IssuedCertificate) -> None:
-        slips[certificate.id] = claim_slip_for_issued(
-            session, certificate, settings=settings, now=now, notifier=notifier
-        )
-
+    request.state.claim_slips = {}
     return service.Issuing(
         keys=store,
         settings=settings,
         now=now,
         actor=f"client:{client.id}",
-        on_issued=give_holder_a_claim_code,
+        on_issued=claim_code_hook(
+            request.state.claim_slips,
+            settings=settings,
+            now=now,
+            notifier=getattr(request.app.state, "wallet_notifier", None),
+        ),
     )
 
 

@@ -9,6 +9,7 @@ The caller commits after a refused attempt too (the failure count must survive i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -159,6 +160,25 @@ def claim_slip_for_issued(
         session, certificate, now=now, notifier=chosen, policy=policy
     )
     return ClaimSlip(code=code, expires_at=now + policy.claim_lifetime)
+
+
+def claim_code_hook(
+    slips: dict[str, ClaimSlip],
+    *,
+    settings: Settings,
+    now: datetime,
+    notifier: Notifier | None = None,
+) -> Callable[[Session, IssuedLike], None]:
+    """An issuer ``on_issued`` hook: a claim code for every certificate it is called with,
+    written in the issuing transaction and kept in ``slips`` (by certificate id) for the
+    answer that issued it; codes are stored only hashed, so this is their one appearance."""
+
+    def give_holder_a_claim_code(session: Session, certificate: IssuedLike) -> None:
+        slips[certificate.id] = claim_slip_for_issued(
+            session, certificate, settings=settings, now=now, notifier=notifier
+        )
+
+    return give_holder_a_claim_code
 
 
 def _retire_unused_codes(session: Session, certificate_id: str, now: datetime) -> None:

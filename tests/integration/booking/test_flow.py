@@ -90,6 +90,15 @@ def test_a_dose_flows_from_stock_to_signed_certificate(
     )
     assert lookup.json()["status"] == "administered"
 
+    # The slip's claim code lets the person fetch the certificate into their wallet.
+    claimed = client.post(
+        "/wallet/api/claim", json={"code": given["claim_code"], "birth_date": "1985-03-14"}
+    )
+    assert claimed.status_code == 200, claimed.text
+    assert claimed.json()["certificate_ids"] == [given["certificate"]["id"]]
+    record = staff.call("GET", f"/booking/staff/persons/national-id/{PERSON}/immunizations", 200)
+    assert given["claim_code"] not in str(record)
+
 
 def test_second_dose_number_comes_from_history_and_too_soon_is_refused(
     client: TestClient, staff: Staff, stocked: dict[str, int], clock
@@ -131,8 +140,10 @@ def test_a_site_without_instant_certificates_signs_later_on_request(
         "POST", f"/booking/staff/sites/{SITE_CODE}/administrations", 201, json=walk_in
     )
     assert given["certificate"] is None
+    assert given["claim_code"] is None
     url = f"/booking/staff/administrations/{given['id']}/certificate"
     signed = staff.call("POST", url, 200)
+    assert signed["claim_code"]
     assert _hc1_payload(signed["certificate"]["hc1"])["v"][0]["ci"] == signed["certificate"]["uvci"]
     assert staff.call("POST", url, 409)["code"] == "already_exists"
 
