@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from vaxx.cli import availability, booking, clients, db, issue, keys, rules, serve, trust, verify
+from vaxx.cli import availability, clients, db, demo, issue, keys, rules, serve, trust, verify
 from vaxx.errors import VaxxError
 
 app = typer.Typer(
@@ -26,7 +26,7 @@ app.command("issue")(issue.issue)
 app.add_typer(db.app, name="db")
 app.add_typer(keys.app, name="keys")
 app.add_typer(clients.app, name="clients")
-app.add_typer(booking.app, name="booking")
+app.add_typer(demo.app, name="demo")
 app.add_typer(availability.app, name="availability")
 app.add_typer(rules.app, name="rules")
 app.add_typer(trust.app, name="trust")

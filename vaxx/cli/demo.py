@@ -1,4 +1,4 @@
-"""``vaxx booking``: booking administration from the command line."""
+"""``vaxx demo``: a realistic data set so a new user sees the whole flow at once."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from booking import demo as booking_demo
 from vaxx.cli import _context
 from vaxx.clock import system_clock
 
-app = typer.Typer(help="Vaccination booking.", no_args_is_help=True)
+app = typer.Typer(help="Demo data.", no_args_is_help=True)
 
 
 @app.command()
-def demo() -> None:
+def load() -> None:
     """Load the demo data set: 12 sites, stock, 7 days of slots, eligibility, appointments."""
     config = _context.settings()
     with _context.transaction(config) as session:
