@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from booking.errors import BookingInputError, InvalidTransition
 from booking.models import Administration, RegistryUpload
 from vaxx import audit
+from vaxx.db import get_by_id
 
 IDENTIFIER_SYSTEM = "urn:vaxx:administration"
 MAX_RESPONSE_BYTES = 64 * 1024
@@ -172,7 +173,7 @@ def rejected(session: Session) -> list[RegistryUpload]:
 
 def resend(session: Session, upload_id: int, *, now: datetime, actor: str) -> RegistryUpload:
     """Queue a rejected dose again once its cause is fixed."""
-    upload = session.get(RegistryUpload, upload_id)
+    upload = get_by_id(session, RegistryUpload, upload_id)
     if upload is None:
         raise BookingInputError(f"no registry upload has id {upload_id}")
     if upload.state != UploadState.REJECTED:

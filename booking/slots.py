@@ -23,10 +23,11 @@ from booking.models import Appointment, DosePool, Lot, Site, SiteStock, Slot
 from booking.schemas import SlotCreate, SlotPublic
 from booking.taiwan import TAIPEI, taipei_date
 from vaxx import audit
+from vaxx.db import get_by_id
 
 
 def get(session: Session, slot_id: int) -> Slot:
-    slot = session.get(Slot, slot_id)
+    slot = get_by_id(session, Slot, slot_id)
     if slot is None:
         raise SlotNotFound(f"no slot has id {slot_id}")
     return slot

@@ -18,6 +18,7 @@ from booking.models import CountyStock, DosePool, Lot, Site, SiteStock, Wastage
 from booking.schemas import LotCreate, StockPublic
 from booking.vaccines import vaccine
 from vaxx import audit
+from vaxx.db import get_by_id
 
 
 def register_lot(session: Session, data: LotCreate, *, now: datetime, actor: str) -> Lot:
@@ -49,7 +50,7 @@ def register_lot(session: Session, data: LotCreate, *, now: datetime, actor: str
 
 
 def get_lot(session: Session, lot_id: int) -> Lot:
-    lot = session.get(Lot, lot_id)
+    lot = get_by_id(session, Lot, lot_id)
     if lot is None:
         raise LotNotFound(f"no lot has id {lot_id}")
     return lot

@@ -12,6 +12,7 @@ from vaxx import audit
 from vaxx.auth import service
 from vaxx.auth.models import ApiClient
 from vaxx.auth.scopes import Scope
+from vaxx.db import ROW_ID_MAX
 from vaxx.deps import AdminClient, NowDep, SessionDep
 
 router = APIRouter(prefix="/admin", tags=["admin"])
@@ -97,7 +98,7 @@ def read_audit(
     admin: AdminClient,
     session: SessionDep,
     limit: int = Query(100, ge=1, le=1000),
-    before_id: int | None = Query(None, ge=1),
+    before_id: int | None = Query(None, ge=1, le=ROW_ID_MAX),
     action: str | None = Query(None, max_length=100),
 ) -> list[AuditEventPublic]:
     events = audit.recent(session, limit=limit, before_id=before_id, action=action)

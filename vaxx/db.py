@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -80,6 +80,19 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+Row = TypeVar("Row")
+ROW_ID_MAX = 2**63 - 1
+"""The largest integer key SQLite and PostgreSQL (BIGINT) hold."""
+
+
+def get_by_id(session: Session, model: type[Row], row_id: int) -> Row | None:
+    """``session.get`` for an integer id that came from outside: an id no 64-bit key can hold
+    names no row (the drivers would raise OverflowError / NumericValueOutOfRange, a 500)."""
+    if not -ROW_ID_MAX - 1 <= row_id <= ROW_ID_MAX:
+        return None
+    return session.get(model, row_id)
 
 
 def make_engine(url: str) -> Engine:

@@ -111,3 +111,14 @@ def test_audit_paging(client: TestClient, make_token: Callable[..., str]) -> Non
     rest = client.get(f"/admin/audit?limit=10&before_id={first[-1]['id']}", headers=admin).json()
     assert len(first) + len(rest) == 6
     assert {e["id"] for e in first}.isdisjoint({e["id"] for e in rest})
+
+
+def test_audit_page_cursor_beyond_64_bits_is_invalid_input(
+    client: TestClient, make_token: Callable[..., str]
+) -> None:
+    """A regression the OpenAPI fuzzing guards: the cursor once reached the driver (500)."""
+    response = client.get(
+        "/admin/audit", params={"before_id": 2**63}, headers=auth(make_token(Scope.ADMIN))
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input"

@@ -1,0 +1,56 @@
+"""Regressions the OpenAPI fuzzing found in booking: each once answered 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.integration.booking.conftest import Staff
+
+BEYOND_64_BITS = 2**63
+PERSON = {"id_type": "passport", "id_value": "X1234567", "birth_date": "2000-01-01"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("POST", f"/booking/staff/slots/{BEYOND_64_BITS}/close", None, 404),
+        ("PATCH", f"/booking/staff/slots/{BEYOND_64_BITS}", {"capacity": 1}, 404),
+        (
+            "POST",
+            f"/booking/staff/lots/{BEYOND_64_BITS}/deliveries",
+            {"site_code": "0000000000", "vials": 1},
+            404,
+        ),
+        ("POST", f"/booking/staff/registry/{BEYOND_64_BITS}/resend", None, 422),
+        ("POST", "/booking/appointments", PERSON | {"slot_id": BEYOND_64_BITS}, 404),
+        (
+            "POST",
+            f"/booking/eligibility?slot_id={-BEYOND_64_BITS - 1}",
+            dict(PERSON),
+            404,
+        ),
+    ],
+    ids=["close-slot", "resize-slot", "deliver-lot", "resend-upload", "book", "eligibility"],
+)
+def test_an_id_no_64_bit_key_can_hold_names_no_row(
+    staff: Staff, method: str, path: str, body: dict[str, Any] | None, status: int
+) -> None:
+    response = staff.client.request(method, path, json=body, headers=staff.headers)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_category_window_ending_before_it_starts_is_invalid_input(staff: Staff) -> None:
+    body = {
+        "code": "1",
+        "name_zh": "醫事人員",
+        "name_en": "Medical staff",
+        "vaccine_codes": ["CoV BNT"],
+        "active_from": "2026-11-01",
+        "active_until": "2026-10-31",
+    }
+    response = staff.client.put("/booking/staff/categories/1", json=body, headers=staff.headers)
+    assert response.status_code == 422, response.text
+    assert "active_until is before active_from" in response.text
