@@ -20,6 +20,7 @@ from issuer import service as issuer_service
 from issuer.keys import KeyStore
 from issuer.models import IssuedCertificate
 from vaxx import audit
+from vaxx.db import get_by_id
 from vaxx.settings import Settings
 
 
@@ -73,7 +74,7 @@ def issue_later(
 
 
 def get_administration(session: Session, administration_id: int) -> Administration:
-    record = session.get(Administration, administration_id)
+    record = get_by_id(session, Administration, administration_id)
     if record is None:
         raise BookingInputError(f"no administered dose has id {administration_id}")
     return record

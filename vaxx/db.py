@@ -8,7 +8,7 @@ migrations shipped in ``vaxx/migrations``; nothing calls ``create_all``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,10 +16,13 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import BigInteger, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from vaxx.errors import InputError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -84,15 +87,30 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 Row = TypeVar("Row")
 ROW_ID_MAX = 2**63 - 1
-"""The largest integer key SQLite and PostgreSQL (BIGINT) hold."""
+"""The largest BIGINT key (and the largest SQLite integer)."""
+_INTEGER_MAX = 2**31 - 1
+"""The largest PostgreSQL INTEGER key."""
 
 
 def get_by_id(session: Session, model: type[Row], row_id: int) -> Row | None:
-    """``session.get`` for an integer id that came from outside: an id no 64-bit key can hold
-    names no row (the drivers would raise OverflowError / NumericValueOutOfRange, a 500)."""
-    if not -ROW_ID_MAX - 1 <= row_id <= ROW_ID_MAX:
+    """``session.get`` for an integer id that came from outside: an id the key column cannot
+    hold names no row (the drivers would raise OverflowError / NumericValueOutOfRange, a 500).
+    INTEGER keys are 32-bit on PostgreSQL, so they are held to that range on every backend."""
+    key_type = sa_inspect(model).primary_key[0].type
+    largest = ROW_ID_MAX if isinstance(key_type, BigInteger) else _INTEGER_MAX
+    if not -largest - 1 <= row_id <= largest:
         return None
     return session.get(model, row_id)
+
+
+def _refuse_nul_text(
+    _conn: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any, executemany: bool
+) -> None:
+    """PostgreSQL text cannot hold NUL; say so as invalid input instead of a driver DataError."""
+    for row in parameters if executemany else (parameters,):
+        values = row.values() if isinstance(row, Mapping) else (row or ())
+        if any(isinstance(value, str) and "\x00" in value for value in values):
+            raise InputError("text with a NUL character (U+0000) cannot be stored")
 
 
 def make_engine(url: str) -> Engine:
@@ -102,7 +120,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    event.listen(engine, "before_cursor_execute", _refuse_nul_text)
+    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from booking.models import Slot
 from vaxx import db
 from vaxx.audit import AuditEvent
 
@@ -29,11 +30,12 @@ def test_sqlite_file_is_owner_only(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
-def test_get_by_id_treats_an_id_beyond_64_bits_as_no_row(tmp_path: Path) -> None:
+def test_get_by_id_treats_an_id_the_key_cannot_hold_as_no_row(tmp_path: Path) -> None:
     engine = db.make_engine(f"sqlite:///{tmp_path / 'ids.sqlite3'}")
     db.upgrade(f"sqlite:///{tmp_path / 'ids.sqlite3'}")
     with db.make_sessionmaker(engine)() as session:
         assert db.get_by_id(session, AuditEvent, db.ROW_ID_MAX + 1) is None
         assert db.get_by_id(session, AuditEvent, -db.ROW_ID_MAX - 2) is None
         assert db.get_by_id(session, AuditEvent, db.ROW_ID_MAX) is None  # in range, absent
+        assert db.get_by_id(session, Slot, 2**31) is None  # an INTEGER key: 32-bit on PostgreSQL
     engine.dispose()
