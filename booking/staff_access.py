@@ -88,6 +88,8 @@ def staff_access(
     return access_of(session, client)
 
 
+# The scopes this guard admits, read by the authorisation matrix test (bindings narrow them).
+staff_access.admitted_scopes = frozenset(STAFF_SCOPES)  # type: ignore[attr-defined]
 StaffDep = Annotated[StaffAccess, Depends(staff_access)]
 
 

@@ -58,6 +58,8 @@ def require_scope(scope: Scope) -> Callable[..., ApiClient]:
         return client
 
     dependency.__name__ = f"require_{scope.value.replace('-', '_')}"
+    # The scopes this guard admits, read by the authorisation matrix test.
+    dependency.admitted_scopes = frozenset({scope})  # type: ignore[attr-defined]
     return dependency
 
 

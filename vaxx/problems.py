@@ -132,8 +132,56 @@ def _unexpected(request: Request, exc: Exception) -> Response:
     return problem_response(body)
 
 
+_PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An RFC 9457 problem; domain errors add fields of their own.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "instance": {"type": "string"},
+        "request_id": {"type": "string"},
+    },
+}
+_PROBLEM_CONTENT = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def _problem_statuses(path: str, operation: dict[str, Any]) -> dict[str, str]:
+    """The problem statuses an operation can answer with, from what it takes."""
+    statuses = {"422": "Invalid input", "4XX": "Another client error (conflict, rate limit...)"}
+    if operation.get("security"):
+        statuses |= {"401": "No valid token", "403": "The token lacks the scope"}
+    if "{" in path:
+        statuses["404"] = "No such resource"
+    if "requestBody" in operation:
+        statuses["413"] = "The body is over the size limit"
+    return statuses
+
+
+def document_problems(document: dict[str, Any]) -> dict[str, Any]:
+    """Declare the problem+json answers in the OpenAPI document (FastAPI documents its own
+    422 as plain JSON of another shape, and nothing else); idempotent."""
+    document.setdefault("components", {}).setdefault("schemas", {})["Problem"] = _PROBLEM_SCHEMA
+    for path, operations in document.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in _problem_statuses(path, operation).items():
+                responses[status] = {"description": description, "content": _PROBLEM_CONTENT}
+    return document
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(VaxxError, _vaxx_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected)
+    build_document = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return document_problems(build_document())
+
+    app.openapi = openapi  # type: ignore[method-assign]
