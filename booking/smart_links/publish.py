@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -49,45 +49,48 @@ class Links:
         return f"{self.booking}?site={code}"
 
 
-@dataclass
-class Feed:
-    """The feed's resources by type; a Slot's county says which slot file it goes in."""
-
-    locations: list[dict[str, Any]] = field(default_factory=list)
-    schedules: list[dict[str, Any]] = field(default_factory=list)
-    slots: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    def of_type(self, kind: str) -> list[dict[str, Any]]:
-        if kind == "Location":
-            return self.locations
-        if kind == "Schedule":
-            return self.schedules
-        return [resource for _, resource in self.slots]
-
-    def slot_counties(self) -> list[str]:
-        return sorted({county for county, _ in self.slots})
+def locations(session: Session, links: Links) -> list[dict[str, Any]]:
+    """Every site as a Location."""
+    sites = session.scalars(select(Site).order_by(Site.code))
+    return [resources.location(site, links.site(site.code)) for site in sites]
 
 
-def collect(session: Session, links: Links, *, today: date) -> Feed:
-    """Every site, and the schedules and slots from ``today`` (Asia/Taipei) on."""
-    feed = Feed()
-    for site in session.scalars(select(Site).order_by(Site.code)):
-        feed.locations.append(resources.location(site, links.site(site.code)))
-    rows = session.execute(
+def _upcoming(today: date) -> Select[Slot, Site]:
+    return (
         select(Slot, Site)
         .join(Site, Site.id == Slot.site_id)
         .where(Slot.day >= today)
         .order_by(Slot.day, Slot.session, Site.code, Slot.id)
     )
-    seen: set[str] = set()
-    for slot, site in rows:
-        schedule = resources.schedule(site, slot.vaccine_code, slot.funding)
-        if schedule["id"] not in seen:
-            seen.add(schedule["id"])
-            feed.schedules.append(schedule)
-        for resource in resources.slots(slot, site, links.booking):
-            feed.slots.append((site.county_code, resource))
-    return feed
+
+
+def schedules(session: Session, *, today: date) -> list[dict[str, Any]]:
+    """One Schedule per site, vaccine and funding that has slots from ``today`` on."""
+    keys = session.execute(
+        select(Site, Slot.vaccine_code, Slot.funding)
+        .join(Slot, Slot.site_id == Site.id)
+        .where(Slot.day >= today)
+        .distinct()
+    )
+    found = [resources.schedule(site, vaccine, funding) for site, vaccine, funding in keys]
+    return sorted(found, key=lambda resource: resource["id"])
+
+
+def slot_counties(session: Session, *, today: date) -> list[str]:
+    """The counties with slots from ``today`` on: one Slot file each."""
+    query = (
+        select(Site.county_code)
+        .join(Slot, Slot.site_id == Site.id)
+        .where(Slot.day >= today)
+        .distinct()
+    )
+    return sorted(session.scalars(query))
+
+
+def slots(session: Session, links: Links, *, today: date, county: str) -> list[dict[str, Any]]:
+    """The Slots of one county's sites from ``today`` (Asia/Taipei) on."""
+    rows = session.execute(_upcoming(today).where(Site.county_code == county))
+    return [item for slot, site in rows for item in resources.slots(slot, site, links.booking)]
 
 
 def digest(resource: dict[str, Any]) -> str:
@@ -104,10 +107,15 @@ def changes(
     write); the loser's savepoint is rolled back and it answers with ``now`` for every
     resource, which only makes ``_since`` return resources once more, never miss one.
     """
-    ledger = {
-        row.resource_id: row
-        for row in session.scalars(select(Publication).where(Publication.resource_type == kind))
-    }
+    current = list(current)
+    ids = [resource["id"] for resource in current]
+    ledger: dict[str, Publication] = {}
+    for start in range(0, len(ids), 1000):  # bounded IN lists
+        chosen = ids[start : start + 1000]
+        query = select(Publication).where(
+            Publication.resource_type == kind, Publication.resource_id.in_(chosen)
+        )
+        ledger |= {row.resource_id: row for row in session.scalars(query)}
     stamped: dict[str, datetime] = {}
     try:
         with session.begin_nested():
@@ -143,7 +151,9 @@ def ndjson(items: Iterable[dict[str, Any]]) -> bytes:
     return "".join(line + "\n" for line in lines).encode()
 
 
-def manifest(feed: Feed, links: Links, *, now: datetime, since: datetime | None) -> dict[str, Any]:
+def manifest(
+    counties: list[str], links: Links, *, now: datetime, since: datetime | None
+) -> dict[str, Any]:
     """The ``$bulk-publish`` manifest: one Location file, one Schedule file, a Slot file per
     county (``extension.state``, as the spec's examples split slots by state)."""
     query = "?" + urlencode({"_since": since.isoformat()}) if since else ""
@@ -151,7 +161,7 @@ def manifest(feed: Feed, links: Links, *, now: datetime, since: datetime | None)
         {"type": "Location", "url": links.file("locations.ndjson") + query},
         {"type": "Schedule", "url": links.file("schedules.ndjson") + query},
     ]
-    for county in feed.slot_counties():
+    for county in counties:
         url = links.file(f"slots-{county}.ndjson") + query
         output.append({"type": "Slot", "url": url, "extension": {"state": [county]}})
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -44,20 +44,22 @@ def bulk_publish(
     since: SinceQuery = None,
 ) -> Response:
     links = publish.Links(http_cache.base_url(request, settings))
-    feed = publish.collect(session, links, today=taipei_date(now))
-    body = publish.manifest(feed, links, now=now, since=_since(since))
+    counties = publish.slot_counties(session, today=taipei_date(now))
+    body = publish.manifest(counties, links, now=now, since=_since(since))
     return http_cache.respond(request, settings, json.dumps(body).encode(), "application/json")
 
 
-def _resources(feed: publish.Feed, name: str) -> tuple[str, list[dict[str, Any]]]:
+def _resources(
+    session: SessionDep, links: publish.Links, name: str, today: date
+) -> tuple[str, list[dict[str, Any]]]:
     if name == "locations.ndjson":
-        return "Location", feed.locations
+        return "Location", publish.locations(session, links)
     if name == "schedules.ndjson":
-        return "Schedule", feed.schedules
+        return "Schedule", publish.schedules(session, today=today)
     match = _SLOT_FILE.fullmatch(name)
     if match is None:
         raise FeedFileNotFound(f"no feed file named {name!r}")
-    return "Slot", [resource for county, resource in feed.slots if county == match[1]]
+    return "Slot", publish.slots(session, links, today=today, county=match[1])
 
 
 @router.get(
@@ -76,9 +78,8 @@ def feed_file(
     if name == "publisher.json":
         return _advertisement(request, settings)
     links = publish.Links(http_cache.base_url(request, settings))
-    feed = publish.collect(session, links, today=taipei_date(now))
-    kind, selected = _resources(feed, name)
-    changed = publish.changes(session, kind, feed.of_type(kind), now=now)
+    kind, selected = _resources(session, links, name, taipei_date(now))
+    changed = publish.changes(session, kind, selected, now=now)
     session.commit()
     after = _since(since)
     if after is not None:
