@@ -67,12 +67,12 @@ def _upcoming(today: date) -> Select[Slot, Site]:
 def schedules(session: Session, *, today: date) -> list[dict[str, Any]]:
     """One Schedule per site, vaccine and funding that has slots from ``today`` on."""
     keys = session.execute(
-        select(Site, Slot.vaccine_code, Slot.funding)
-        .join(Slot, Slot.site_id == Site.id)
-        .where(Slot.day >= today)
-        .distinct()
-    )
-    found = [resources.schedule(site, vaccine, funding) for site, vaccine, funding in keys]
+        select(Slot.site_id, Slot.vaccine_code, Slot.funding).where(Slot.day >= today).distinct()
+    ).all()
+    # DISTINCT over ids only: PostgreSQL cannot compare the sites' JSON columns.
+    wanted = {site_id for site_id, _, _ in keys}
+    sites = {site.id: site for site in session.scalars(select(Site).where(Site.id.in_(wanted)))}
+    found = [resources.schedule(sites[key], vaccine, funding) for key, vaccine, funding in keys]
     return sorted(found, key=lambda resource: resource["id"])
 
 
