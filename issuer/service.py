@@ -105,6 +105,16 @@ def issue(
     return certificate
 
 
+def _request_digest(request: list[Any]) -> str:
+    """What an idempotency key is bound to; a body canonical JSON cannot hold (an integer
+    beyond 64 bits, which no FHIR element allows either) is bad input, not a 500."""
+    try:
+        canonical = orjson.dumps(request, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError as exc:
+        raise BadRequest(f"the body cannot be canonicalised: {exc}") from exc
+    return hashlib.sha256(canonical).hexdigest()
+
+
 def issue_once(
     session: Session,
     bundle: Mapping[str, Any],
@@ -120,8 +130,7 @@ def issue_once(
     requests with one key: the loser's insert fails on the primary key, it rolls back
     (its certificate is discarded) and answers with the winner's certificate.
     """
-    request = [kind.value if kind else None, bundle]
-    digest = hashlib.sha256(orjson.dumps(request, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    digest = _request_digest([kind.value if kind else None, bundle])
     existing = _replay(session, client_id, key, digest)
     if existing is not None:
         return existing, False

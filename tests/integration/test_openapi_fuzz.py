@@ -11,6 +11,7 @@ per operation is bounded so the whole run stays short in CI.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +41,8 @@ from vaxx.settings import Settings
 from wallet_api import sessions
 from wallet_api.policy import WalletPolicy
 
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = int(os.environ.get("VAXX_FUZZ_EXAMPLES", "12"))
+"""Per operation; CI keeps the default, a deeper run sets VAXX_FUZZ_EXAMPLES."""
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

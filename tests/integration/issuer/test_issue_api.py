@@ -113,6 +113,16 @@ def test_non_bundle_bodies_are_422(
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
+def test_idempotent_body_with_an_integer_beyond_64_bits_is_422(
+    client: TestClient, issuer_headers: dict[str, str]
+) -> None:
+    """A regression the OpenAPI fuzzing found: the idempotency digest once raised a 500."""
+    headers = issuer_headers | {"Idempotency-Key": "fuzz-1"}
+    response = client.post(URL, json={"": -(2**63) - 1}, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "issuer_bad_request"
+
+
 def test_wrong_scope_is_403_and_no_token_401(
     client: TestClient, make_token: Callable[..., str], vaccination_bundle: dict[str, Any]
 ) -> None:
