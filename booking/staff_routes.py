@@ -50,7 +50,7 @@ from booking.taiwan import IdType, taipei_date
 from vaxx import audit
 from vaxx.deps import NowDep, SessionDep, SettingsDep
 from vaxx.errors import ServiceUnavailable
-from wallet_api.service import claim_code_hook
+from wallet_api.issuance import claim_hook_for, claim_slip_of
 
 router = APIRouter(prefix="/booking/staff", tags=["booking staff"])
 
@@ -243,8 +243,11 @@ def _administration_public(
     very request signed (printed on the holder's slip, never stored in clear)."""
     lot = session.get_one(Lot, record.lot_id)
     site = session.get_one(Site, record.site_id)
-    slips = getattr(request.state, "claim_slips", {}) if request is not None else {}
-    slip = slips.get(str(record.certificate["id"])) if record.certificate else None
+    slip = (
+        claim_slip_of(request, str(record.certificate["id"]))
+        if request is not None and record.certificate
+        else None
+    )
     return AdministrationPublic(
         id=record.id,
         site_code=site.code,
@@ -267,13 +270,7 @@ def _issue(
     keys = getattr(request.app.state, "issuer_keys", None)
     if keys is None:
         return None
-    request.state.claim_slips = {}
-    hook = claim_code_hook(
-        request.state.claim_slips,
-        settings=settings,
-        now=now,
-        notifier=getattr(request.app.state, "wallet_notifier", None),
-    )
+    hook = claim_hook_for(request, settings, now)
     return certificates.issuer(keys, settings, now=now, actor=_actor(client), on_issued=hook)
 
 

@@ -24,7 +24,7 @@ from issuer.schemas import (
 from vaxx.deps import IssuerClient, NowDep, SessionDep, SettingsDep
 from vaxx.problems import problem_body
 from vaxx.settings import Settings
-from wallet_api.service import claim_code_hook
+from wallet_api.issuance import claim_hook_for, claim_slip_of
 
 router = APIRouter(prefix="/issuer/certificates", tags=["issuer"])
 BundleBody = Annotated[dict[str, Any], Body(description="A FHIR Bundle per the Taiwan DCC IG")]
@@ -64,18 +64,12 @@ def _issuing(
     request: Request, client: IssuerClient, settings: SettingsDep, now: NowDep
 ) -> service.Issuing:
     store = _with_keys(settings, request.app.state.issuer_keys, now)
-    request.state.claim_slips = {}
     return service.Issuing(
         keys=store,
         settings=settings,
         now=now,
         actor=f"client:{client.id}",
-        on_issued=claim_code_hook(
-            request.state.claim_slips,
-            settings=settings,
-            now=now,
-            notifier=getattr(request.app.state, "wallet_notifier", None),
-        ),
+        on_issued=claim_hook_for(request, settings, now),
     )
 
 
@@ -92,8 +86,7 @@ def _public(request: Request, certificate: IssuedCertificate) -> CertificatePubl
         pdf=url("issuer_pdf"),
         fhir=url("issuer_fhir"),
     )
-    slip = getattr(request.state, "claim_slips", {}).get(certificate.id)
-    return CertificatePublic.of(certificate, links, slip)
+    return CertificatePublic.of(certificate, links, claim_slip_of(request, certificate.id))
 
 
 @router.post("", status_code=201, summary="Issue a certificate from a FHIR Bundle")
