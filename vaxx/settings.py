@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     max_json_depth: int = 64
     log_format: Literal["auto", "json", "text"] = "auto"
     log_level: str = "INFO"
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token GET /metrics wants; unset, /metrics is open (keep it internal)",
+    )
     issuing_country: str = "TW"
     issuer_name: str = "Centers for Disease Control, Ministry of Health and Welfare"
     issuer_timezone: str = Field(default="Asia/Taipei", description="Local dates of records")
@@ -77,6 +81,12 @@ class Settings(BaseSettings):
     )
     availability_cache_seconds: int = Field(
         default=60, ge=0, description="Cache-Control max-age of open data and the SMART feed"
+    )
+    availability_pull_seconds: int = Field(
+        default=300,
+        ge=0,
+        description="How often the server pulls registered SMART feeds (one replica per feed "
+        "per period); 0 disables (then run 'vaxx availability pull' from cron)",
     )
     availability_contact_email: str = Field(
         default="opendata@cdc.gov.tw", description="Contact named in the SMART publisher advert"

@@ -35,7 +35,16 @@ class Source(Base):
     """The API client a partner pushes with."""
     as_of: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When vaxx last stored this source's data (a feed's last successful pull)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    pull_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When a replica last claimed this feed; the next pull is due a period later."""
+    pull_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Until when the claiming replica holds the feed (a crashed puller's claim runs out)."""
+    pull_lease_owner: Mapped[str | None] = mapped_column(String(100))
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    """Why the last pull failed; cleared by a successful one."""
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ExternalLocation(Base):

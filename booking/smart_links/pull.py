@@ -1,6 +1,7 @@
-"""Pull the SMART Scheduling Links feeds vaxx aggregates (run on a schedule, e.g. by cron
-calling ``vaxx availability pull``). A feed whose manifest cannot be read keeps its last
-data, which then shows as stale; its problems are returned for the operator."""
+"""Pull the SMART Scheduling Links feeds vaxx aggregates (on a schedule inside ``vaxx serve``,
+see :mod:`booking.smart_links.schedule`, or by hand with ``vaxx availability pull``). A feed
+whose manifest cannot be read keeps its last data, which then shows as stale; the failure is
+recorded on the source (``last_error``) and returned for the operator."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ class PullResult:
     source: str
     slots: int = 0
     problems: list[str] = field(default_factory=list)
+    failed: bool = False
+    """True when nothing was stored (the feed's previous data stays, ageing into stale)."""
 
 
 def add_feed(session: Session, name: str, url: str, *, now: datetime) -> Source:
@@ -37,11 +40,20 @@ def pull_one(
         feed = importer.read(fetch(source.url or ""), fetch)
     except (FeedInvalid, importer.FileUnavailable) as error:
         result.problems.append(f"manifest: {error}")
+        result.failed = True
+        record_failure(source, result.problems[0], now=now)
         return result
     with session.begin_nested():
         result.slots = store.replace(session, source, feed, now=now)
+    source.last_error = source.last_error_at = None
     result.problems = feed.problems
     return result
+
+
+def record_failure(source: Source, reason: str, *, now: datetime) -> None:
+    """Keep why the last pull failed where an operator (and the next pull) can see it."""
+    source.last_error = reason[:1000]
+    source.last_error_at = now
 
 
 def pull_all(

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from vaxx import bootstrap, logs
+from vaxx import bootstrap, logs, metrics
 from vaxx.cli import _context
 
 
@@ -21,13 +21,14 @@ def serve(
     logs.configure(json_format=config.json_logs, level=config.log_level)
     bootstrap.prepare(config)
     typer.echo(bootstrap.banner(config, host, port), err=True)
-    uvicorn.run(
-        "vaxx.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-    )
+    with metrics.shared_across_workers(workers):
+        uvicorn.run(
+            "vaxx.app:create_served_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+            access_log=False,
+            server_header=False,
+        )
