@@ -120,7 +120,13 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # pool_pre_ping replaces the pool's dead connections once PostgreSQL is back (a restart
+    # or failover needs no vaxx restart); the connect timeout makes an unreachable server a
+    # prompt 503 and a failing /readyz instead of requests hanging on the OS's TCP timeout.
+    connect_args = {} if "connect_timeout" in make_url(url).query else {"connect_timeout": 5}
+    engine = create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args=connect_args
+    )
     event.listen(engine, "before_cursor_execute", _refuse_nul_text)
     return engine
 

@@ -14,9 +14,11 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from vaxx import db_outage
 from vaxx.errors import AuthError, VaxxError
 from vaxx.logs import request_id_var
 
@@ -72,7 +74,7 @@ def _vaxx_error(request: Request, exc: Exception) -> Response:
     if exc.status >= 500:
         _log.error("%s: %s", exc.code, exc.detail)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthError) else None
-    if exc.status == 429 and "retry_after" in exc.extra:
+    if exc.status in (429, 503) and "retry_after" in exc.extra:
         headers = {"Retry-After": str(exc.extra["retry_after"])}
     body = problem_body(
         status=exc.status,
@@ -120,7 +122,19 @@ def _validation_error(request: Request, exc: Exception) -> Response:
     return problem_response(body)
 
 
+def _database_error(request: Request, exc: Exception) -> Response:
+    """An unreachable database is a 503 to retry; any other database error is a bug (500)."""
+    if not db_outage.is_outage(exc):
+        return _unexpected(request, exc)
+    _log.warning(
+        "database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
+    return _vaxx_error(request, db_outage.unavailable())
+
+
 def _unexpected(request: Request, exc: Exception) -> Response:
+    if db_outage.is_outage(exc):  # raised outside the routes (middleware): still an outage
+        return _database_error(request, exc)
     _log.exception("unhandled error on %s %s", request.method, request.url.path)
     body = problem_body(
         status=500,
@@ -178,6 +192,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(VaxxError, _vaxx_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
     app.add_exception_handler(Exception, _unexpected)
     build_document = app.openapi
 

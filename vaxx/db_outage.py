@@ -1,0 +1,50 @@
+"""The database being unreachable is an outage, not a bug: 503 with ``Retry-After``.
+
+PostgreSQL restarting, a failover or a cut network surfaces as SQLAlchemy errors from
+wherever the request touched the database (the token check, a route, a commit). Each is
+translated to :class:`DatabaseUnavailable` so clients see a retryable 503 problem instead
+of a 500; the engine's ``pool_pre_ping`` (vaxx.db) then replaces the dead pooled connections
+when the database is back, so the service recovers without a restart.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exc as sa_exc
+
+from vaxx.errors import ServiceUnavailable
+
+RETRY_AFTER_SECONDS = 5
+"""What a client is told to wait; a restarting PostgreSQL is usually back within seconds."""
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database cannot be reached or refused to serve for now; retry later."""
+
+    code = "database_unavailable"
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether ``error`` (or what it was raised from) says the database is unreachable.
+
+    ``OperationalError`` covers refused and dropped connections, and on PostgreSQL also
+    serialisation failures and cancelled statements: all worth a retry. Other driver errors
+    count when SQLAlchemy recognised a disconnect; a pool that stays exhausted is an outage too.
+    Integrity and programming errors are bugs or conflicts, never this.
+    """
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, sa_exc.OperationalError | sa_exc.InterfaceError):
+            return True
+        if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(seen, sa_exc.TimeoutError):
+            return True
+        seen = seen.__cause__
+    return False
+
+
+def unavailable() -> DatabaseUnavailable:
+    """The problem to answer with; the detail names no host, port or driver message."""
+    return DatabaseUnavailable(
+        "the database is unavailable; retry later", retry_after=RETRY_AFTER_SECONDS
+    )
