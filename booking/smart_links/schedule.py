@@ -26,7 +26,7 @@ from booking.smart_links import importer, pull
 from vaxx import db
 from vaxx.clock import Clock
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("vaxx.availability.pull")  # under "vaxx": the served log handler
 
 LEASE = timedelta(minutes=10)
 """Longer than a pull can take (the fetcher's timeout is per file), short enough that a

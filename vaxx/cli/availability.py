@@ -18,7 +18,10 @@ def add_feed(name: str, url: str) -> None:
     config = _context.settings()
     with _context.transaction(config) as session:
         pull.add_feed(session, name, url, now=system_clock())
-    typer.echo(f"feed {name!r} added; run 'vaxx availability pull' (e.g. from cron) to fetch it")
+    typer.echo(
+        f"feed {name!r} added; vaxx serve pulls it every VAXX_AVAILABILITY_PULL_SECONDS "
+        "(or now: 'vaxx availability pull')"
+    )
 
 
 @app.command("pull")
