@@ -29,6 +29,7 @@ from booking.errors import (
 from booking.models import Appointment, Slot
 from booking.schemas import BookingCreate
 from booking.taiwan import IdType, taipei_date
+from vaxx import metrics
 
 # Crockford base32 without I, L, O, U: easy to read out over the phone.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -94,6 +95,7 @@ def book(session: Session, slot: Slot, data: BookingCreate, *, now: datetime) ->
     except IntegrityError:
         session.rollback()
         raise _duplicate(dose.dose_number) from None
+    metrics.count_on_commit(session, metrics.BOOKINGS.labels(data.channel.value).inc)
     return appointment
 
 

@@ -37,7 +37,7 @@ from issuer.models import (
     IdempotencyKey,
     IssuedCertificate,
 )
-from vaxx import audit, db
+from vaxx import audit, db, metrics
 from vaxx.errors import VaxxError
 from vaxx.settings import Settings
 
@@ -99,6 +99,7 @@ def issue(
     )
     session.add(certificate)
     _audit(session, ctx, "certificate.issue", certificate)
+    metrics.count_on_commit(session, metrics.CERTIFICATES_ISSUED.labels(kind.value).inc)
     if ctx.on_issued is not None:
         session.flush()
         ctx.on_issued(session, certificate)

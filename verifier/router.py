@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from vaxx import metrics
 from vaxx.deps import NowDep, SessionDep, VerifierClient
 from vaxx.errors import InputError, NotFound
 from verifier.pipeline import Policy, check
@@ -59,7 +60,9 @@ async def verify_certificate(
     def run() -> dict[str, Any]:
         trust = cache.get(session, now)
         active = Policy(policy.country, policy.rules, trust.revocations, policy.skew)
-        return check(qr, image=image, trust=trust.keys, now=now, policy=active).to_dict()
+        result = check(qr, image=image, trust=trust.keys, now=now, policy=active)
+        metrics.VERIFICATIONS.labels(result.verdict.value).inc()
+        return result.to_dict()
 
     body = await run_in_threadpool(run)
     return Response(orjson.dumps(body), media_type="application/json")

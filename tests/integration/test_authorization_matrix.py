@@ -44,6 +44,10 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/healthz"): "liveness probe for the orchestrator",
     ("GET", "/readyz"): "readiness probe for the load balancer",
     ("GET", "/version"): "the running version, for operators and clients",
+    ("GET", "/metrics"): (
+        "Prometheus scrapes it; VAXX_METRICS_TOKEN, when set, is checked in the route "
+        "(tests/integration/vaxx/test_metrics.py) and docs/deploy.md keeps it off the proxy"
+    ),
     ("GET", "/booking/sites"): "anyone may look for a vaccination site",
     ("GET", "/booking/slots"): "anyone may look for a free slot",
     ("POST", "/booking/eligibility"): "anyone may ask whether they may book this week",
