@@ -22,6 +22,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from booking.errors import BookingInputError, InvalidTransition
 from booking.models import Administration, RegistryUpload
 from vaxx import audit
 from vaxx.db import get_by_id
+from vaxx.errors import ConfigurationError
 
 IDENTIFIER_SYSTEM = "urn:vaxx:administration"
 MAX_RESPONSE_BYTES = 64 * 1024
@@ -80,6 +82,9 @@ class FhirRegistry:
     """FHIR R4 ``POST [base]/Immunization`` with conditional create on the dose identifier."""
 
     def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+        # urlopen would also open file: and custom schemes; the registry is only ever http(s).
+        if urlsplit(base_url).scheme not in {"http", "https"}:
+            raise ConfigurationError(f"the registry URL must be http(s), not {base_url!r}")
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
 
@@ -94,7 +99,7 @@ class FhirRegistry:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310  # scheme checked in __init__
                 location = response.headers.get("Location", "")
                 return Verdict(UploadState.ACCEPTED, registry_id=location or None)
         except urllib.error.HTTPError as exc:

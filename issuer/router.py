@@ -108,38 +108,67 @@ def issue(
             session, bundle, ctx, client_id=client.id, key=idempotency_key, kind=type_
         )
         response.headers["Idempotent-Replayed"] = "false" if fresh else "true"
-        if not fresh and ctx.on_issued is not None:
-            # The first answer (and its claim code, stored only hashed) may never have
-            # reached the clinic: a replay hands out a fresh code, retiring the unused one.
-            ctx.on_issued(session, certificate)
     session.commit()
     response.headers["Location"] = str(request.url_for("issuer_get", certificate_id=certificate.id))
     return _public(request, certificate)
 
 
-def _check_key(key: str) -> None:
-    if not 0 < len(key) <= MAX_IDEMPOTENCY_KEY or not key.isascii() or not key.isprintable():
-        raise BadRequest(f"Idempotency-Key must be 1-{MAX_IDEMPOTENCY_KEY} printable ASCII chars")
+def _check_key(key: str, longest: int = MAX_IDEMPOTENCY_KEY) -> None:
+    if not 0 < len(key) <= longest or not key.isascii() or not key.isprintable():
+        raise BadRequest(f"Idempotency-Key must be 1-{longest} printable ASCII chars")
 
 
-@router.post("/batch", summary="Issue up to the configured number of certificates at once")
+BATCH_DESCRIPTION = """Each Bundle is issued in its own transaction: a malformed item fails alone.
+
+With an `Idempotency-Key` header, item *i* is issued at most once under the key
+`<Idempotency-Key>#<i>` (so the header may be at most 200 characters minus the `#` and the
+digits of the largest index the configured batch size allows). Retrying the same request
+after a timeout or a server crash replays the certificates already issued (`replayed: true`,
+each with a fresh claim code) and issues exactly the missing ones. The key is bound to the
+whole batch: reusing it with any other batch (other Bundles, order or count) is a 409
+`idempotency_key_reused`, and nothing is issued."""
+
+
+@router.post(
+    "/batch",
+    summary="Issue up to the configured number of certificates at once (idempotent with a key)",
+    description=BATCH_DESCRIPTION,
+)
 def issue_batch(
-    request: Request, body: BatchRequest, settings: SettingsDep, ctx: IssuingDep
+    request: Request,
+    body: BatchRequest,
+    settings: SettingsDep,
+    ctx: IssuingDep,
+    client: IssuerClient,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> BatchResponse:
     if len(body.bundles) > settings.issuer_batch_max:
         raise BatchTooLarge(
             f"{len(body.bundles)} bundles in one batch; at most {settings.issuer_batch_max}"
         )
-    items = service.issue_batch(request.app.state.sessionmaker, body.bundles, ctx)
+    batch_key = None
+    if idempotency_key is not None:
+        suffix = len(f"#{max(settings.issuer_batch_max - 1, 0)}")
+        _check_key(idempotency_key, MAX_IDEMPOTENCY_KEY - suffix)
+        batch_key = service.BatchKey(client_id=client.id, key=idempotency_key)
+    items = service.issue_batch(
+        request.app.state.sessionmaker, body.bundles, ctx, idempotency=batch_key
+    )
     results = [_batch_result(request, item) for item in items]
     issued = sum(1 for item in items if item.certificate is not None)
-    return BatchResponse(issued=issued, failed=len(items) - issued, results=results)
+    replayed = sum(1 for item in items if item.replayed)
+    return BatchResponse(
+        issued=issued, replayed=replayed, failed=len(items) - issued, results=results
+    )
 
 
 def _batch_result(request: Request, item: service.BatchItem) -> BatchResult:
     if item.certificate is not None:
         return BatchResult(
-            index=item.index, status=201, certificate=_public(request, item.certificate)
+            index=item.index,
+            status=201,
+            replayed=item.replayed,
+            certificate=_public(request, item.certificate),
         )
     assert item.error is not None  # noqa: S101 - a BatchItem holds one or the other
     error = item.error

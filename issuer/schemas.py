@@ -77,11 +77,18 @@ class BatchRequest(BaseModel):
 class BatchResult(BaseModel):
     index: int
     status: int = Field(description="201 when issued, else the problem's status")
+    replayed: bool = Field(
+        default=False,
+        description="An earlier request with the same Idempotency-Key issued this certificate",
+    )
     certificate: CertificatePublic | None = None
     problem: dict[str, Any] | None = None
 
 
 class BatchResponse(BaseModel):
-    issued: int
+    issued: int = Field(description="Items answered with a certificate (replays included)")
+    replayed: int = Field(
+        default=0, description="Of those, the ones an earlier request with the key issued"
+    )
     failed: int
     results: list[BatchResult]

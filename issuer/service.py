@@ -37,7 +37,7 @@ from issuer.models import (
     IdempotencyKey,
     IssuedCertificate,
 )
-from vaxx import audit, db, metrics
+from vaxx import audit, metrics
 from vaxx.errors import VaxxError
 from vaxx.settings import Settings
 
@@ -129,32 +129,48 @@ def issue_once(
 
     The same key with a different body is :class:`IdempotencyKeyReused`. Two racing
     requests with one key: the loser's insert fails on the primary key, it rolls back
-    (its certificate is discarded) and answers with the winner's certificate.
+    (its certificate is discarded) and answers with the winner's certificate. A replay
+    runs ``on_issued`` again: the first answer (and its claim code, stored only hashed) may
+    never have reached the clinic, so the replay hands out a fresh code, retiring the old.
     """
     digest = _request_digest([kind.value if kind else None, bundle])
+    return _issue_once(session, bundle, ctx, client_id=client_id, key=key, digest=digest, kind=kind)
+
+
+def _issue_once(
+    session: Session,
+    bundle: Mapping[str, Any],
+    ctx: Issuing,
+    *,
+    client_id: str,
+    key: str,
+    digest: str,
+    kind: DccType | None = None,
+) -> tuple[IssuedCertificate, bool]:
     existing = _replay(session, client_id, key, digest)
-    if existing is not None:
-        return existing, False
-    certificate = issue(session, bundle, ctx, kind=kind)
-    session.flush()  # the key row refers to the certificate row: insert that first
-    session.add(
-        IdempotencyKey(
-            client_id=client_id,
-            key=key,
-            request_sha256=digest,
-            certificate_id=certificate.id,
-            created_at=ctx.now,
+    if existing is None:
+        certificate = issue(session, bundle, ctx, kind=kind)
+        session.flush()  # the key row refers to the certificate row: insert that first
+        session.add(
+            IdempotencyKey(
+                client_id=client_id,
+                key=key,
+                request_sha256=digest,
+                certificate_id=certificate.id,
+                created_at=ctx.now,
+            )
         )
-    )
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        existing = _replay(session, client_id, key, digest)
-        if existing is None:
-            raise
-        return existing, False
-    return certificate, True
+        try:
+            session.flush()
+            return certificate, True
+        except IntegrityError:
+            session.rollback()
+            existing = _replay(session, client_id, key, digest)
+            if existing is None:
+                raise
+    if ctx.on_issued is not None:
+        ctx.on_issued(session, existing)
+    return existing, False
 
 
 def _replay(session: Session, client_id: str, key: str, digest: str) -> IssuedCertificate | None:
@@ -168,28 +184,94 @@ def _replay(session: Session, client_id: str, key: str, digest: str) -> IssuedCe
 
 @dataclass(frozen=True)
 class BatchItem:
-    """One Bundle's outcome: a certificate or the error that refused it."""
+    """One Bundle's outcome: a certificate (``replayed`` when an earlier request with the
+    same Idempotency-Key issued it) or the error that refused it."""
 
     index: int
     certificate: IssuedCertificate | None = None
     error: VaxxError | None = None
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class BatchKey:
+    """A batch request's Idempotency-Key; item ``i`` is issued once under ``<key>#<i>``."""
+
+    client_id: str
+    key: str
+
+    def item(self, index: int) -> str:
+        return f"{self.key}#{index}"
 
 
 def issue_batch(
-    factory: sessionmaker[Session], bundles: Sequence[Any], ctx: Issuing
+    factory: sessionmaker[Session],
+    bundles: Sequence[Any],
+    ctx: Issuing,
+    *,
+    idempotency: BatchKey | None = None,
 ) -> list[BatchItem]:
-    """Issue each Bundle in its own transaction; a refused item leaves nothing behind."""
+    """Issue each Bundle in its own transaction; a refused item leaves nothing behind.
+
+    With ``idempotency``, each item is issued at most once under its own key, bound to the
+    whole batch: a retry after a crash or a lost answer replays the items already issued
+    and issues exactly the missing ones. The same key with another batch is
+    :class:`IdempotencyKeyReused` before anything is issued.
+    """
+    digest = None
+    if idempotency is not None:
+        digest = _request_digest(["batch", list(bundles)])
+        with factory() as session:
+            _refuse_another_batch(session, idempotency, digest, len(bundles))
     results = []
     for index, bundle in enumerate(bundles):
         try:
             if not isinstance(bundle, Mapping):
                 raise BadRequest("a batch item must be a JSON object (a FHIR Bundle)")
-            with db.transaction(factory) as session:
-                certificate = issue(session, bundle, ctx)
-            results.append(BatchItem(index, certificate=certificate))
+            # Not db.transaction: losing an item's key race rolls back inside _issue_once.
+            with factory() as session:
+                if idempotency is None or digest is None:
+                    certificate, fresh = issue(session, bundle, ctx), True
+                else:
+                    certificate, fresh = _issue_once(
+                        session,
+                        bundle,
+                        ctx,
+                        client_id=idempotency.client_id,
+                        key=idempotency.item(index),
+                        digest=_item_digest(digest, index),
+                    )
+                session.commit()
+            results.append(BatchItem(index, certificate=certificate, replayed=not fresh))
         except VaxxError as exc:
             results.append(BatchItem(index, error=exc))
     return results
+
+
+def _item_digest(batch_digest: str, index: int) -> str:
+    """An item's key is bound to the whole batch, so a retry with any change is refused."""
+    return hashlib.sha256(f"{batch_digest}#{index}".encode()).hexdigest()
+
+
+def _refuse_another_batch(session: Session, idempotency: BatchKey, digest: str, size: int) -> None:
+    """Refuse a batch whose key already issued items of a different batch (a different body,
+    order or size), before it issues anything."""
+    prefix = idempotency.item(0)[:-1]
+    issued = session.scalars(
+        select(IdempotencyKey).where(
+            IdempotencyKey.client_id == idempotency.client_id,
+            IdempotencyKey.key.startswith(prefix, autoescape=True),
+        )
+    )
+    for row in issued:
+        suffix = row.key[len(prefix) :]
+        if not (suffix.isascii() and suffix.isdigit()):
+            continue  # another key that merely starts alike ("<key>#1#0")
+        index = int(suffix)
+        if index >= size or row.request_sha256 != _item_digest(digest, index):
+            raise IdempotencyKeyReused(
+                "this Idempotency-Key was used with a different batch of Bundles"
+            )
 
 
 def get(session: Session, certificate_id: str) -> IssuedCertificate:

@@ -135,7 +135,8 @@ def _database_error(request: Request, exc: Exception) -> Response:
 def _unexpected(request: Request, exc: Exception) -> Response:
     if db_outage.is_outage(exc):  # raised outside the routes (middleware): still an outage
         return _database_error(request, exc)
-    _log.exception("unhandled error on %s %s", request.method, request.url.path)
+    # exc_info from the argument: handlers may run in a worker thread, outside the except.
+    _log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     body = problem_body(
         status=500,
         code="internal_error",

@@ -14,8 +14,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEVELOPMENT_KEY_PASSPHRASE = "vaxx-development-key-passphrase"  # noqa: S105 - a marked default
-DEVELOPMENT_WALLET_SECRET = "vaxx-development-wallet-secret"  # noqa: S105 - a marked default
+DEVELOPMENT_KEY_PASSPHRASE = "vaxx-development-key-passphrase"  # noqa: S105  # nosec B105  # a marked default production refuses
+DEVELOPMENT_WALLET_SECRET = "vaxx-development-wallet-secret"  # noqa: S105  # nosec B105  # a marked default production refuses
 
 
 class Settings(BaseSettings):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-TOKEN_PREFIX = "vx_"  # noqa: S105 - a marker, not a secret
+TOKEN_PREFIX = "vx_"  # noqa: S105  # nosec B105  # a marker, not a secret
 
 
 def new_token() -> str:

@@ -20,7 +20,7 @@ import secrets
 CLAIM_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CLAIM_LENGTH = 12
 LOGIN_CODE_DIGITS = 6
-TOKEN_PREFIX = "vxh_"  # noqa: S105 - a marker, not a secret
+TOKEN_PREFIX = "vxh_"  # noqa: S105  # nosec B105  # a marker, not a secret
 _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 

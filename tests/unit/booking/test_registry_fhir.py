@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from booking.registry import FhirRegistry, UploadState
+from vaxx.errors import ConfigurationError
 
 
 class _FakeRegistry(BaseHTTPRequestHandler):
@@ -69,3 +70,10 @@ def test_fhir_registry_verdicts(
 def test_unreachable_registry_is_retried() -> None:
     verdict = FhirRegistry("http://127.0.0.1:9/fhir", timeout=2).submit("1", {"lotNumber": "X"})
     assert verdict.state is UploadState.PENDING
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://registry.example/fhir", "fhir"])
+def test_a_registry_url_that_is_not_http_is_refused(url: str) -> None:
+    """urlopen would read local files through file: URLs (bandit B310)."""
+    with pytest.raises(ConfigurationError, match="must be http"):
+        FhirRegistry(url)
