@@ -24,6 +24,8 @@ from issuer.schemas import (
 from vaxx.deps import IssuerClient, NowDep, SessionDep, SettingsDep
 from vaxx.problems import problem_body
 from vaxx.settings import Settings
+from vaxx.shared_state import SharedStateDep
+from vaxx.shared_state.in_flight import idempotency_lock_key, in_flight
 from wallet_api.issuance import claim_hook_for, claim_slip_of
 
 router = APIRouter(prefix="/issuer/certificates", tags=["issuer"])
@@ -97,18 +99,23 @@ def issue(
     session: SessionDep,
     ctx: IssuingDep,
     client: IssuerClient,
+    state: SharedStateDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
     type_: TypeQuery = None,
 ) -> CertificatePublic:
     if idempotency_key is None:
         certificate = service.issue(session, bundle, ctx, kind=type_)
+        session.commit()
     else:
         _check_key(idempotency_key)
-        certificate, fresh = service.issue_once(
-            session, bundle, ctx, client_id=client.id, key=idempotency_key, kind=type_
-        )
-        response.headers["Idempotent-Replayed"] = "false" if fresh else "true"
-    session.commit()
+        # Held until the commit: a duplicate on any replica meanwhile is a 409 to retry,
+        # not a second signature thrown away at the insert.
+        with in_flight(state, idempotency_lock_key("issue", client.id, idempotency_key)):
+            certificate, fresh = service.issue_once(
+                session, bundle, ctx, client_id=client.id, key=idempotency_key, kind=type_
+            )
+            response.headers["Idempotent-Replayed"] = "false" if fresh else "true"
+            session.commit()
     response.headers["Location"] = str(request.url_for("issuer_get", certificate_id=certificate.id))
     return _public(request, certificate)
 

@@ -16,7 +16,7 @@ from booking.smart_links.schedule import FeedPuller
 from issuer import router as issuer_router
 from profiles.router import router as profiles_router
 from trust_list.router import router as trust_list_router
-from vaxx import __version__, admin, health, metrics, problems
+from vaxx import __version__, admin, health, metrics, problems, shared_state
 from vaxx.clock import Clock, system_clock
 from vaxx.db import make_engine, make_sessionmaker
 from vaxx.middleware import BodyLimit, RequestContext
@@ -94,6 +94,7 @@ def create_app(
         max_upload_bytes=settings.max_upload_bytes,
         max_depth=settings.max_json_depth,
     )
+    shared_state.install(app, settings)  # rate limits: inside RequestContext (request ids)
     app.add_middleware(RequestContext)
     app.add_middleware(metrics.RecordRequests)
     return app

@@ -62,6 +62,15 @@ class Forbidden(VaxxError):
     exit_code = 5
 
 
+class TooManyRequests(VaxxError):
+    """Over a rate limit; ``retry_after`` (seconds) says when to try again."""
+
+    code = "rate_limited"
+    status = 429
+    title = "Too many requests"
+    exit_code = 8
+
+
 class ConfigurationError(VaxxError):
     """Settings that must not be used as they are (e.g. development keys in production)."""
 

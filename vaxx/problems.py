@@ -74,8 +74,8 @@ def _vaxx_error(request: Request, exc: Exception) -> Response:
     if exc.status >= 500:
         _log.error("%s: %s", exc.code, exc.detail)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthError) else None
-    if exc.status in (429, 503) and "retry_after" in exc.extra:
-        headers = {"Retry-After": str(exc.extra["retry_after"])}
+    if "retry_after" in exc.extra:  # 429, 503, and a 409 for a request still in flight
+        headers = (headers or {}) | {"Retry-After": str(exc.extra["retry_after"])}
     body = problem_body(
         status=exc.status,
         code=exc.code,

@@ -91,6 +91,39 @@ class Settings(BaseSettings):
     availability_contact_email: str = Field(
         default="opendata@cdc.gov.tw", description="Contact named in the SMART publisher advert"
     )
+    redis_url: SecretStr | None = Field(
+        default=None,
+        description="redis://host:6379/0 shared by every replica: rate-limit counters, "
+        "idempotency keys in flight, cached public responses (no persistence needed); "
+        "unset: kept in memory, right for one server process only",
+    )
+    redis_prefix: str = Field(default="vaxx:", description="Prefix of every Redis key")
+    redis_timeout_seconds: float = Field(
+        default=0.5, gt=0, le=10, description="Redis connect and socket timeout"
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Reverse proxies (addresses or CIDRs, comma-separated) whose "
+        "X-Forwarded-For names the client for rate limiting; default none",
+    )
+    rate_limit_window_seconds: int = Field(default=60, ge=1, description="Rate-limit window")
+    rate_limit_open_data: int = Field(
+        default=600,
+        ge=0,
+        description="Per address and window: open data, SMART feed, trust list (0: unlimited)",
+    )
+    rate_limit_booking: int = Field(
+        default=120, ge=0, description="Per address and window: public booking (0: unlimited)"
+    )
+    rate_limit_wallet_login: int = Field(
+        default=30, ge=0, description="Per address and window: wallet claim and login"
+    )
+    rate_limit_api_client: int = Field(
+        default=3000,
+        ge=0,
+        description="Per address and window: public paths called with an "
+        "API client token (kiosks, call centres)",
+    )
 
     @property
     def resolved_database_url(self) -> str:

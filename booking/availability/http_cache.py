@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from datetime import datetime
 
 from fastapi import Request, Response
 
 from vaxx.settings import Settings
+from vaxx.shared_state import cache, get_shared_state
+from vaxx.shared_state.invalidation import AVAILABILITY
 
 
 def etag(body: bytes) -> str:
@@ -23,7 +27,42 @@ def _matches(header: str | None, tag: str) -> bool:
 
 
 def respond(request: Request, settings: Settings, body: bytes, media_type: str) -> Response:
-    tag = etag(body)
+    return _conditional(request, settings, body, etag(body), media_type)
+
+
+def respond_cached(
+    request: Request, settings: Settings, now: datetime, render: Callable[[], tuple[bytes, str]]
+) -> Response:
+    """:func:`respond` with the rendered body kept in the shared cache, so a repeat or a 304
+    costs one cache read instead of the query and the render. The key is everything the
+    body depends on: path, query, Accept, the public base URL (links in the body) and the
+    clock's cache period (bodies carry ``as_of``, ``stale`` and "today"); any committed
+    booking or availability write invalidates every entry (``vaxx.shared_state.invalidation``).
+    """
+    ttl = settings.availability_cache_seconds
+    period = int(now.timestamp()) // ttl if ttl else 0
+    key = "\n".join(
+        [
+            request.url.path,
+            str(sorted(request.query_params.multi_items())),
+            request.headers.get("accept", ""),
+            base_url(request, settings),
+            str(period),
+        ]
+    )
+
+    def compute() -> cache.Representation:
+        body, media_type = render()
+        return cache.Representation(body, etag(body), media_type)
+
+    state = get_shared_state(request)
+    item = cache.cached(state, AVAILABILITY, key, ttl_seconds=ttl, now=now, compute=compute)
+    return _conditional(request, settings, item.body, item.etag, item.media_type)
+
+
+def _conditional(
+    request: Request, settings: Settings, body: bytes, tag: str, media_type: str
+) -> Response:
     headers = {
         "ETag": tag,
         "Cache-Control": f"public, max-age={settings.availability_cache_seconds}",

@@ -46,18 +46,12 @@ def _county(key: str | None) -> str | None:
         ) from None
 
 
-def _answer(
-    request: Request,
-    settings: SettingsDep,
-    model: type[BaseModel],
-    rows: Sequence[BaseModel],
-    fmt: str | None,
-    accept: str | None,
-) -> Response:
+def _render(
+    model: type[BaseModel], rows: Sequence[BaseModel], fmt: str | None, accept: str | None
+) -> tuple[bytes, str]:
     if formats.wants_csv(fmt, accept):
-        body = formats.to_csv(model, rows)
-        return http_cache.respond(request, settings, body, "text/csv; charset=utf-8")
-    return http_cache.respond(request, settings, formats.to_json(rows), "application/json")
+        return formats.to_csv(model, rows), "text/csv; charset=utf-8"
+    return formats.to_json(rows), "application/json"
 
 
 @router.get(
@@ -101,12 +95,16 @@ def availability(
         available_only=available_only,
         limit=limit,
     )
-    booking_url = Links(http_cache.base_url(request, settings)).booking
-    rows = open_data.own(session, filters, booking_url=booking_url, now=now)
-    stale_after = timedelta(minutes=settings.availability_stale_minutes)
-    rows += external.rows(session, filters, now=now, stale_after=stale_after)
-    rows.sort(key=lambda row: (row.start, row.source, row.site_id))
-    return _answer(request, settings, AvailabilityRow, rows[:limit], fmt, accept)
+
+    def render() -> tuple[bytes, str]:
+        booking_url = Links(http_cache.base_url(request, settings)).booking
+        rows = open_data.own(session, filters, booking_url=booking_url, now=now)
+        stale_after = timedelta(minutes=settings.availability_stale_minutes)
+        rows += external.rows(session, filters, now=now, stale_after=stale_after)
+        rows.sort(key=lambda row: (row.start, row.source, row.site_id))
+        return _render(AvailabilityRow, rows[:limit], fmt, accept)
+
+    return http_cache.respond_cached(request, settings, now, render)
 
 
 @router.get(
@@ -132,8 +130,13 @@ def doses(
         raise AvailabilityInputError(
             f"date_from must not be after date_to, and the range at most {aggregates.MAX_DAYS} days"
         )
-    rows = aggregates.per_county_day(session, first, last, county=_county(county))
-    return _answer(request, settings, DosesRow, rows, fmt, accept)
+    county_code = _county(county)
+
+    def render() -> tuple[bytes, str]:
+        rows = aggregates.per_county_day(session, first, last, county=county_code)
+        return _render(DosesRow, rows, fmt, accept)
+
+    return http_cache.respond_cached(request, settings, now, render)
 
 
 @router.get(
@@ -151,23 +154,28 @@ def leftover_doses(
     accept: AcceptHeader = None,
     county: Annotated[str | None, Query(description="County/city: MOI code or name")] = None,
 ) -> Response:
-    found = leftovers.today(session, taiwan.taipei_date(now), county=_county(county))
-    rows = [
-        LeftoverRow(
-            site_id=item.site.code,
-            site_name=item.site.name_zh,
-            site_name_en=item.site.name_en,
-            county_code=item.site.county_code,
-            district=item.site.district,
-            address=item.site.address,
-            phone=item.site.phone,
-            vaccine=item.vaccine_code,
-            funding=Funding(item.funding),
-            doses=item.doses,
-        )
-        for item in found
-    ]
-    return _answer(request, settings, LeftoverRow, rows, fmt, accept)
+    county_code = _county(county)
+
+    def render() -> tuple[bytes, str]:
+        found = leftovers.today(session, taiwan.taipei_date(now), county=county_code)
+        rows = [
+            LeftoverRow(
+                site_id=item.site.code,
+                site_name=item.site.name_zh,
+                site_name_en=item.site.name_en,
+                county_code=item.site.county_code,
+                district=item.site.district,
+                address=item.site.address,
+                phone=item.site.phone,
+                vaccine=item.vaccine_code,
+                funding=Funding(item.funding),
+                doses=item.doses,
+            )
+            for item in found
+        ]
+        return _render(LeftoverRow, rows, fmt, accept)
+
+    return http_cache.respond_cached(request, settings, now, render)
 
 
 PartnerClient = Annotated[ApiClient, Depends(require_scope(Scope.AVAILABILITY_SOURCE))]

@@ -43,10 +43,15 @@ def bulk_publish(
     now: NowDep,
     since: SinceQuery = None,
 ) -> Response:
-    links = publish.Links(http_cache.base_url(request, settings))
-    counties = publish.slot_counties(session, today=taipei_date(now))
-    body = publish.manifest(counties, links, now=now, since=_since(since))
-    return http_cache.respond(request, settings, json.dumps(body).encode(), "application/json")
+    after = _since(since)
+
+    def render() -> tuple[bytes, str]:
+        links = publish.Links(http_cache.base_url(request, settings))
+        counties = publish.slot_counties(session, today=taipei_date(now))
+        body = publish.manifest(counties, links, now=now, since=after)
+        return json.dumps(body).encode(), "application/json"
+
+    return http_cache.respond_cached(request, settings, now, render)
 
 
 def _resources(
@@ -77,14 +82,18 @@ def feed_file(
 ) -> Response:
     if name == "publisher.json":
         return _advertisement(request, settings)
-    links = publish.Links(http_cache.base_url(request, settings))
-    kind, selected = _resources(session, links, name, taipei_date(now))
-    changed = publish.changes(session, kind, selected, now=now)
-    session.commit()
     after = _since(since)
-    if after is not None:
-        selected = [item for item in selected if changed[item["id"]] > after]
-    return http_cache.respond(request, settings, publish.ndjson(selected), NDJSON)
+
+    def render() -> tuple[bytes, str]:
+        links = publish.Links(http_cache.base_url(request, settings))
+        kind, selected = _resources(session, links, name, taipei_date(now))
+        changed = publish.changes(session, kind, selected, now=now)
+        session.commit()
+        if after is not None:
+            selected = [item for item in selected if changed[item["id"]] > after]
+        return publish.ndjson(selected), NDJSON
+
+    return http_cache.respond_cached(request, settings, now, render)
 
 
 def _advertisement(request: Request, settings: SettingsDep) -> Response:
