@@ -30,6 +30,8 @@ from vaxx.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
+pytest_plugins = ["tests.secrets_scan"]
+"""Every log the suite writes is scanned for secrets at the end (see the module)."""
 POSTGRES_URL = os.environ.get(
     "VAXX_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

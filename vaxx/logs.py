@@ -17,7 +17,7 @@ import orjson
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 _SECRETS = re.compile(
-    r"(vx_[A-Za-z0-9_\-]{8,})"
+    r"(vxh?_[A-Za-z0-9_\-]{8,})"
     r"|(Bearer\s+[A-Za-z0-9._~+/\-=]+)"
     r"|(-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----)",
     re.DOTALL,

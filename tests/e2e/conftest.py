@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests import secrets_scan
+
 
 @dataclass(frozen=True)
 class RunningServer:
@@ -22,8 +24,9 @@ class RunningServer:
     log_path: Path
 
     def vaxx(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run the `vaxx` CLI against the same data dir as the server."""
-        return subprocess.run(
+        """Run the `vaxx` CLI against the same data dir as the server; the tokens it prints
+        join the secrets the end-of-suite log scan looks for."""
+        result = subprocess.run(
             [sys.executable, "-m", "vaxx", *args],
             env=self.env,
             capture_output=True,
@@ -31,6 +34,8 @@ class RunningServer:
             timeout=120,
             check=False,
         )
+        secrets_scan.register_printed_tokens(result.stdout)
+        return result
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

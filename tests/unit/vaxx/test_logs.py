@@ -6,6 +6,7 @@ import pytest
 
 from vaxx import logs
 from vaxx.auth.tokens import new_token
+from wallet_api._internal.codes import new_holder_token
 
 PEM = (
     "-----BEGIN PRIVATE KEY-----\n"
@@ -22,7 +23,11 @@ def test_secrets_are_redacted(capsys: pytest.CaptureFixture[str], json_format: b
     logger.info("client sent %s", token)
     logger.info("header was Bearer %s", token)
     logger.info("key: %s", PEM)
+    holder = new_holder_token()
+    logger.info("holder sent %s", holder)
     written = capsys.readouterr().err
     assert "client sent [redacted]" in written
     assert token not in written
+    assert "holder sent [redacted]" in written
+    assert holder not in written
     assert "MIGHAgEA" not in written
