@@ -1,4 +1,5 @@
-"""Start the real server (`vaxx serve` in a subprocess) on a free port and a temporary data dir."""
+"""Start the real server (`vaxx serve` in a subprocess) on a free port and a temporary data dir;
+``shared_postgres``: a fresh, migrated PostgreSQL database for servers that share one."""
 
 from __future__ import annotations
 
@@ -7,14 +8,18 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from tests import secrets_scan
+from tests.conftest import POSTGRES_URL
 
 
 @dataclass(frozen=True)
@@ -85,3 +90,19 @@ def server(tmp_path: Path) -> Iterator[RunningServer]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def shared_postgres(postgres_template: str) -> Iterator[str]:
+    """A fresh migrated PostgreSQL database (a copy of the session's template), dropped
+    afterwards; skips when no server answers."""
+    name = f"vaxx_e2e_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,13 +15,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, func, select
 
 from booking import rules
 from booking.models import Appointment, Slot
 from booking.taiwan import taipei_date
-from tests.conftest import POSTGRES_URL
 from tests.e2e.conftest import _free_port
 from tests.integration.booking.conftest import national_id
 from vaxx import db
@@ -31,27 +28,6 @@ from vaxx.auth.scopes import Scope
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 ATTEMPTS, CAPACITY = 200, 50
-
-
-@pytest.fixture
-def shared_postgres() -> Iterator[str]:
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server"
-        pytest.skip(f"no PostgreSQL server answers at {POSTGRES_URL}: {type(exc).__name__}")
-    name = f"vaxx_e2e_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        db.upgrade(url)
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _start(tmp_path: Path, url: str, index: int) -> tuple[subprocess.Popen[bytes], str]:
@@ -108,7 +84,7 @@ def _staff_token(url: str) -> str:
         engine.dispose()
 
 
-def _prepare(base: str, token: str, day: str, people: list[str]) -> int:
+def _prepare(base: str, token: str, day: str, people: list[str], capacity: int = CAPACITY) -> int:
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as staff:
         site = {
             "code": "0131060029", "name_zh": "臺北市立聯合醫院", "name_en": "Taipei City Hospital",
@@ -128,7 +104,7 @@ def _prepare(base: str, token: str, day: str, people: list[str]) -> int:
             json={"site_code": "0131060029", "vials": 6},
         )
         slot = {"day": day, "session": "morning", "vaccine_code": "CoV Moderna",
-                "capacity": CAPACITY}  # fmt: skip
+                "capacity": capacity}  # fmt: skip
         made = staff.post("/booking/staff/sites/0131060029/slots", json=slot)
         assert made.status_code == 201, made.text
         category = {"code": "1", "name_zh": "醫事人員", "name_en": "Medical staff",
