@@ -1,6 +1,7 @@
 """Leftover doses: what remains in opened vials once a site's sessions of the day are
 closed. An opened vial expires within hours, so these go on the public feed for walk-ins
-instead of being wasted."""
+instead of being wasted. What a site announces itself (clinic quick-update page,
+:mod:`booking.clinic`) replaces the computed figure for that vaccine and funding."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from booking import clinic
 from booking.enums import LotType
 from booking.models import Lot, Site, SiteStock, Slot
 
@@ -51,4 +53,12 @@ def today(session: Session, day: date, *, county: str | None = None) -> list[Lef
         if doses > 0 and (site.id, lot.vaccine_code) not in still_open:
             funding = LotType(lot.lot_type).funding.value
             found.append(Leftover(site, lot.vaccine_code, funding, doses))
-    return found
+    announced = {
+        (row.site_id, row.vaccine_code, row.funding): Leftover(
+            site, row.vaccine_code, row.funding, row.doses
+        )
+        for row, site in clinic.announcements(session, day, county=county)
+    }
+    merged = [i for i in found if (i.site.id, i.vaccine_code, i.funding) not in announced]
+    merged += [item for item in announced.values() if item.doses > 0]
+    return sorted(merged, key=lambda item: (item.site.code, item.vaccine_code, item.funding))

@@ -360,3 +360,25 @@ class StaffBinding(Base):
     client_id: Mapped[str] = mapped_column(ForeignKey("api_clients.id"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("booking_sites.id"))
     county_code: Mapped[str | None] = mapped_column(String(5))
+
+
+class LeftoverAnnouncement(Base):
+    """Walk-in doses a site announces now (clinic quick-update page), for one vaccine and
+    funding on one Taipei day. Staff know what is in their opened vials better than the
+    ledger does, so an announcement replaces the computed figure for that day."""
+
+    __tablename__ = "booking_leftover_announcements"
+    __table_args__ = (
+        UniqueConstraint("site_id", "day", "vaccine_code", "funding"),
+        CheckConstraint(in_check("funding", Funding), name="funding_known"),
+        CheckConstraint("doses >= 0", name="doses_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("booking_sites.id"))
+    day: Mapped[date] = mapped_column(Date)
+    vaccine_code: Mapped[str] = mapped_column(String(20))
+    funding: Mapped[str] = mapped_column(String(20))
+    doses: Mapped[int] = mapped_column(Integer)
+    announced_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    announced_by: Mapped[str] = mapped_column(String(200))

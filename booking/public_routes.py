@@ -104,6 +104,12 @@ def search_slots(
     return [slots.public(slot, site) for slot, site in found]
 
 
+@router.get("/slots/{slot_id}", summary="One slot, full or closed ones too (the booking page)")
+def get_slot(slot_id: int, session: SessionDep) -> SlotPublic:
+    slot = slots.get(session, slot_id)
+    return slots.public(slot, session.get_one(Site, slot.site_id))
+
+
 @router.post("/eligibility", summary="May this person book this slot? (and why not)")
 def check_eligibility(
     body: PersonIn, session: SessionDep, slot_id: Annotated[int, Query()]

@@ -321,3 +321,30 @@ class BindingCreate(_Strict):
         if (self.site_code is None) == (self.county is None):
             raise ValueError("give exactly one of site_code and county")
         return self
+
+
+class StaffProfile(BaseModel):
+    """Who the token is and where it may act (the clinic page picks the site from this)."""
+
+    client_id: str
+    name: str
+    national: bool = Field(description="National booking staff: every site")
+    sites: list[SitePublic] = Field(description="The sites this client may act on (if bound)")
+    counties: list[str] = Field(description="Counties a health bureau is bound to")
+
+
+class LeftoverAnnounce(_Strict):
+    vaccine_code: VaccineCode
+    funding: Funding = Funding.PUBLIC
+    doses: int = Field(ge=0, le=1_000, description="Walk-in doses left now; 0 withdraws")
+
+    _vaccine = field_validator("vaccine_code")(_known_vaccine)
+
+
+class LeftoverAnnouncementPublic(BaseModel):
+    site_code: str
+    day: date = Field(description="The day the announcement holds for (Asia/Taipei)")
+    vaccine_code: str
+    funding: Funding
+    doses: int
+    announced_at: datetime

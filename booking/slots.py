@@ -131,8 +131,19 @@ def open_slot(session: Session, site: Site, data: SlotCreate, *, now: datetime, 
     return slot
 
 
-def resize(session: Session, slot: Slot, capacity: int, *, now: datetime, actor: str) -> Slot:
-    """Change capacity; never below the places booked, never beyond the doses."""
+def resize(
+    session: Session,
+    slot: Slot,
+    capacity: int,
+    *,
+    now: datetime,
+    actor: str,
+    action: str = "booking.slot.resize",
+) -> Slot:
+    """Change capacity; never below the places booked, never beyond the doses.
+
+    ``action`` names the audit row, so a resize done for a reason (marking a session
+    full) says so."""
     if slot.closed_at is not None:
         raise BookingInputError("a closed slot cannot be resized")
     delta = capacity - slot.capacity
@@ -152,7 +163,7 @@ def resize(session: Session, slot: Slot, capacity: int, *, now: datetime, actor:
         session,
         at=now,
         actor=actor,
-        action="booking.slot.resize",
+        action=action,
         target=str(slot.id),
         details={"from": slot.capacity, "to": capacity},
     )

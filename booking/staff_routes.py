@@ -4,16 +4,18 @@ audit row in the same transaction as the change."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking import (
     administration,
     appointments,
     certificates,
+    clinic,
     eligibility,
     fhir,
     history,
@@ -23,6 +25,7 @@ from booking import (
     staff_access,
     stock,
 )
+from booking.enums import Funding
 from booking.errors import BookingInputError
 from booking.models import Administration, Lot, Site, Slot
 from booking.schemas import (
@@ -33,6 +36,8 @@ from booking.schemas import (
     CountyAllocation,
     ExternalDoseCreate,
     ImportResult,
+    LeftoverAnnounce,
+    LeftoverAnnouncementPublic,
     LotCreate,
     LotPublic,
     ReportRow,
@@ -42,6 +47,7 @@ from booking.schemas import (
     SlotCreate,
     SlotPublic,
     SlotResize,
+    StaffProfile,
     StockPublic,
     WastageCreate,
 )
@@ -377,3 +383,68 @@ def daily_report(
     if format == "csv":
         return Response(reports.to_csv(rows), media_type="text/csv; charset=utf-8")
     return rows
+
+
+# The clinic quick-update page (booking/pages): see the site's sessions, then one tap each.
+UPCOMING_DAYS = 14
+
+
+@router.get("/me", summary="Who this token is and which sites it may act on")
+def me(client: StaffDep, session: SessionDep) -> StaffProfile:
+    reach = Site.id.in_(client.site_ids) | Site.county_code.in_(client.counties)
+    found: list[Site] = []
+    if not client.national:
+        found = list(session.scalars(select(Site).where(reach).order_by(Site.code)))
+    return StaffProfile(
+        client_id=client.id,
+        name=client.client.name,
+        national=client.national,
+        sites=[sites.public(site) for site in found],
+        counties=sorted(client.counties),
+    )
+
+
+@router.get("/sites/{code}/slots", summary="A site's sessions, full and closed ones included")
+def site_slots(
+    code: str,
+    client: StaffDep,
+    session: SessionDep,
+    now: NowDep,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> list[SlotPublic]:
+    site = sites.get(session, code)
+    client.require_site(site)
+    first = date_from or taipei_date(now)
+    last = date_to or first + timedelta(days=UPCOMING_DAYS - 1)
+    if last < first or (last - first).days >= 62:
+        raise BookingInputError("date_to must not be before date_from, nor 62 days after it")
+    return [slots.public(slot, site) for slot in clinic.site_slots(session, site, first, last)]
+
+
+@router.post("/slots/{slot_id}/full", summary="Mark a session full: no more bookings")
+def mark_full(slot_id: int, client: StaffDep, session: SessionDep, now: NowDep) -> SlotPublic:
+    slot = _slot_of(session, client, slot_id)
+    slot = clinic.mark_full(session, slot, now=now, actor=_actor(client))
+    session.commit()
+    return slots.public(slot, session.get_one(Site, slot.site_id))
+
+
+@router.put("/sites/{code}/leftovers", summary="Announce walk-in doses left now (0 withdraws)")
+def announce_leftovers(
+    code: str, body: LeftoverAnnounce, client: StaffDep, session: SessionDep, now: NowDep
+) -> LeftoverAnnouncementPublic:
+    site = sites.get(session, code)
+    client.require_site(site)
+    row = clinic.announce_leftovers(
+        session, site, body.vaccine_code, body.funding, body.doses, now=now, actor=_actor(client)
+    )
+    session.commit()
+    return LeftoverAnnouncementPublic(
+        site_code=site.code,
+        day=row.day,
+        vaccine_code=row.vaccine_code,
+        funding=Funding(row.funding),
+        doses=row.doses,
+        announced_at=row.announced_at,
+    )

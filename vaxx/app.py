@@ -9,6 +9,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from booking.availability.router import router as availability_router
+from booking.pages.routes import router as booking_pages_router
 from booking.router import router as booking_router
 from booking.smart_links.fetch import HttpFetcher
 from booking.smart_links.router import router as smart_links_router
@@ -82,6 +83,7 @@ def create_app(
     app.include_router(booking_router)
     app.include_router(smart_links_router)
     app.include_router(availability_router)
+    app.include_router(booking_pages_router)
     app.include_router(trust_list_router)
     app.include_router(profiles_router)
     app.include_router(wallet_router)

@@ -87,6 +87,13 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/wallet/{asset}"): "the wallet page's static assets",
     ("GET", "/verifier/"): "the verifier web page (verifies in the browser)",
     ("GET", "/verifier/assets/{name}"): "the verifier page's static assets",
+    ("GET", "/booking/slots/{slot_id}"): "anyone may read the slot they are booking",
+    ("GET", "/find"): "the public find-a-dose page",
+    ("GET", "/book"): "the public booking page (the SMART feed's deep links)",
+    ("GET", "/clinic"): "redirect to the clinic page",
+    ("GET", "/clinic/"): "the clinic page (it holds no data; staff paste their token)",
+    ("GET", "/pages/options.json"): "the counties and vaccines the pages offer",
+    ("GET", "/pages/assets/{name}"): "the pages' static assets",
 }
 
 
