@@ -103,7 +103,7 @@ def mask(secret: str) -> str:
 def scan_file(path: Path, known: Iterable[str] = ()) -> list[Finding]:
     """The secrets in the text file ``path``, by pattern and by the literal ``known`` values."""
     literals = [value for value in known if value]
-    findings = []
+    findings: list[Finding] = []
     with path.open(encoding="utf-8", errors="replace") as lines:
         for number, line in enumerate(lines, start=1):
             for kind, pattern in PATTERNS.items():

@@ -17,7 +17,7 @@ from booking.smart_links.schedule import FeedPuller
 from issuer import router as issuer_router
 from profiles.router import router as profiles_router
 from trust_list.router import router as trust_list_router
-from vaxx import __version__, admin, health, metrics, problems, shared_state
+from vaxx import __version__, admin, health, metrics, openapi_problems, problems, shared_state
 from vaxx.clock import Clock, system_clock
 from vaxx.db import make_engine, make_sessionmaker
 from vaxx.middleware import BodyLimit, RequestContext
@@ -77,6 +77,7 @@ def create_app(
     app.state.readiness_checks = {}
 
     problems.install(app)
+    openapi_problems.install(app)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(admin.router)

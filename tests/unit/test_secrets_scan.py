@@ -57,11 +57,10 @@ def test_clean_lines_and_redacted_records_are_not_findings(tmp_path: Path) -> No
 
 
 def test_minted_tokens_are_registered_wherever_they_were_imported() -> None:
-    for mint in (auth_service.new_token, sessions.new_holder_token):
+    # The names the services call, not the defining modules' (imported with from-import).
+    for mint in (vars(auth_service)["new_token"], vars(sessions)["new_holder_token"]):
         value = mint()
-        line = f"leaked {value}"
         assert value in secrets_scan._known, mint
-        assert any(value in line for value in secrets_scan._known)
 
 
 def test_records_of_a_logger_that_does_not_propagate_are_teed_formatted() -> None:
