@@ -242,10 +242,20 @@ def claim(
         raise ClaimUsed("this claim code has already been used")
     if now >= row.expires_at:
         raise ClaimExpired("this claim code has expired")
+    # Take the code with one conditional UPDATE before anything else is written: of two
+    # claims racing (on any replica), the second waits for the first's commit and then
+    # finds it used, instead of both passing the check above.
+    taken = session.execute(
+        update(ClaimCode)
+        .where(ClaimCode.id == row.id, ClaimCode.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise ClaimUsed("this claim code has already been used")
     holder = session.get(Holder, holder_id) if holder_id else None
     holder = holder or new_holder(session, now=now)
     hold(session, holder.id, row.certificate_id, now=now)
-    row.used_at, row.used_by = now, holder.id
+    row.used_by = holder.id
     limiter.reset(code_key)
     audit.record(
         session,
