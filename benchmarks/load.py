@@ -23,7 +23,8 @@ latency, 2xx, 4xx and 5xx counts, and server CPU seconds per 1,000 requests (uti
 the whole ``vaxx serve`` process tree from /proc, before and after the run), then the
 2-replica / 1-replica CPU-per-request ratio (target <= 1.1x: adding a replica must not make
 each request dearer through shared state). On a machine with two or more cores wrk is
-pinned to one core and the servers to another (``taskset``), so the servers' CPU is theirs.
+pinned to one core (``taskset``) and the servers, once started, to another, so the servers'
+CPU is theirs.
 Rate limits are set far above the load (their counters still run). Loopback only; every
 run is bounded by ``--duration``.
 """
@@ -160,8 +161,8 @@ def _pinned(core: str | None, command: list[str]) -> list[str]:
     return command if core is None else ["taskset", "-c", core, *command]
 
 
-def _tree_cpu_seconds(root: int) -> float:
-    """utime + stime of ``root`` and all its descendants (uvicorn's worker processes)."""
+def _tree(root: int) -> dict[int, int]:
+    """CPU clock ticks (utime + stime) of ``root`` and each of its descendants, by pid."""
     parents: dict[int, int] = {}
     times: dict[int, int] = {}
     for entry in os.scandir("/proc"):
@@ -181,7 +182,12 @@ def _tree_cpu_seconds(root: int) -> float:
         children = [pid for pid, ppid in parents.items() if ppid == parent]
         tree.update(children)
         frontier.extend(children)
-    return sum(times.get(pid, 0) for pid in tree) / CLK_TCK
+    return {pid: times[pid] for pid in tree if pid in times}
+
+
+def _tree_cpu_seconds(root: int) -> float:
+    """CPU seconds of the whole server: the parent and uvicorn's worker processes."""
+    return sum(_tree(root).values()) / CLK_TCK
 
 
 def _idle(root: int, window: float = 1.0) -> bool:
@@ -253,7 +259,7 @@ def _server(
     command = [sys.executable, "-m", "vaxx", "serve", "--port", str(port)]
     with log.open("w") as out:
         process = subprocess.Popen(  # noqa: S603 - our own server
-            _pinned(core, [*command, "--workers", str(workers)]),
+            [*command, "--workers", str(workers)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -270,6 +276,10 @@ def _server(
             if time.monotonic() > deadline:
                 raise SystemExit(f"vaxx serve did not get ready in 90 s: see {log}")
             time.sleep(0.2)
+        if core is not None:  # pinned once started, so start-up may use every core
+            for pid in _tree(process.pid):
+                for task in os.listdir(f"/proc/{pid}/task"):  # every thread, not just the main
+                    os.sched_setaffinity(int(task), {int(core)})
         yield base, process.pid
     finally:
         process.terminate()
