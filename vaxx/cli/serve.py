@@ -10,6 +10,8 @@ import uvicorn
 from vaxx import bootstrap, logs, metrics
 from vaxx.cli import _context
 
+WORKER_STARTUP_SECONDS = 30
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
@@ -31,4 +33,7 @@ def serve(
             log_config=None,
             access_log=False,
             server_header=False,
+            # A worker imports the whole app before it answers the supervisor's ping; on a
+            # busy machine that takes longer than uvicorn's 5 s default, which kills it.
+            timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
         )
