@@ -133,7 +133,9 @@ digits of the largest index the configured batch size allows). Retrying the same
 after a timeout or a server crash replays the certificates already issued (`replayed: true`,
 each with a fresh claim code) and issues exactly the missing ones. The key is bound to the
 whole batch: reusing it with any other batch (other Bundles, order or count) is a 409
-`idempotency_key_reused`, and nothing is issued."""
+`idempotency_key_reused`, and nothing is issued. While a request with the key is still being
+carried out (on any replica), another is a 409 `idempotency_key_in_flight` with
+`Retry-After: 1`."""
 
 
 @router.post(
@@ -147,20 +149,24 @@ def issue_batch(
     settings: SettingsDep,
     ctx: IssuingDep,
     client: IssuerClient,
+    state: SharedStateDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> BatchResponse:
     if len(body.bundles) > settings.issuer_batch_max:
         raise BatchTooLarge(
             f"{len(body.bundles)} bundles in one batch; at most {settings.issuer_batch_max}"
         )
-    batch_key = None
-    if idempotency_key is not None:
+    factory = request.app.state.sessionmaker
+    if idempotency_key is None:
+        items = service.issue_batch(factory, body.bundles, ctx)
+    else:
         suffix = len(f"#{max(settings.issuer_batch_max - 1, 0)}")
         _check_key(idempotency_key, MAX_IDEMPOTENCY_KEY - suffix)
         batch_key = service.BatchKey(client_id=client.id, key=idempotency_key)
-    items = service.issue_batch(
-        request.app.state.sessionmaker, body.bundles, ctx, idempotency=batch_key
-    )
+        # As for one certificate: a duplicate while this batch runs is a 409 to retry (each
+        # item's key would still settle a race, but only after signing it twice).
+        with in_flight(state, idempotency_lock_key("batch", client.id, idempotency_key)):
+            items = service.issue_batch(factory, body.bundles, ctx, idempotency=batch_key)
     results = [_batch_result(request, item) for item in items]
     issued = sum(1 for item in items if item.certificate is not None)
     replayed = sum(1 for item in items if item.replayed)

@@ -37,7 +37,8 @@ CONFLICTS: dict[tuple[str, str], str] = {
         "request with it is still being carried out (idempotency_key_in_flight, Retry-After)"
     ),
     ("POST", "/issuer/certificates/batch"): (
-        "the Idempotency-Key was used with another batch (idempotency_key_reused)"
+        "the Idempotency-Key was used with another batch (idempotency_key_reused), or a "
+        "request with it is still being carried out (idempotency_key_in_flight, Retry-After)"
     ),
     ("POST", "/issuer/certificates/{certificate_id}/revoke"): (
         "the certificate is already revoked or superseded (certificate_not_valid)"

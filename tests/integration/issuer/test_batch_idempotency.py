@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -18,6 +19,9 @@ from tests.integration.issuer.conftest import broken
 from tests.integration.issuer.people import person_bundles
 from tests.integration.issuer.test_issue_api import URL, count
 from vaxx import audit
+from vaxx.auth.models import ApiClient
+from vaxx.shared_state import SharedState
+from vaxx.shared_state.in_flight import idempotency_lock_key
 
 BATCH = f"{URL}/batch"
 
@@ -208,3 +212,27 @@ def test_losing_an_item_race_answers_with_the_winners_certificate(
     assert count(session_factory) == 1
     with session_factory() as session:
         assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 1
+
+
+def test_a_batch_key_in_flight_is_409_to_retry_and_signs_nothing(
+    app: FastAPI,
+    client: TestClient,
+    issuer_headers: dict[str, str],
+    vaccination_bundle: dict[str, Any],
+    session_factory: sessionmaker[Session],
+) -> None:
+    """The same batch still running on another replica holds the key's lock."""
+    with session_factory() as session:
+        client_id = session.scalars(select(ApiClient.id)).one()
+    state: SharedState = app.state.shared_state
+    lock = idempotency_lock_key("batch", client_id, "busy")
+    owner = state.acquire(lock, 60_000)
+    assert owner is not None
+    body = {"bundles": [vaccination_bundle]}
+    refused = client.post(BATCH, json=body, headers=issuer_headers | {"Idempotency-Key": "busy"})
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "idempotency_key_in_flight"
+    assert refused.headers["retry-after"] == "1"
+    assert count(session_factory) == 0
+    state.release(lock, owner)
+    assert post(client, issuer_headers, [vaccination_bundle], "busy")["issued"] == 1
