@@ -9,6 +9,8 @@ when the database is back, so the service recovers without a restart.
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy import exc as sa_exc
 
 from vaxx.errors import ServiceUnavailable
@@ -27,12 +29,15 @@ def is_outage(error: BaseException) -> bool:
     """Whether ``error`` (or what it was raised from) says the database is unreachable.
 
     ``OperationalError`` covers refused and dropped connections, and on PostgreSQL also
-    serialisation failures and cancelled statements: all worth a retry. Other driver errors
-    count when SQLAlchemy recognised a disconnect; a pool that stays exhausted is an outage too.
-    Integrity and programming errors are bugs or conflicts, never this.
+    serialisation failures and cancelled statements: all worth a retry (on SQLite, only a
+    busy or unusable database file). Other driver errors count when SQLAlchemy recognised
+    a disconnect; a pool that stays exhausted is an outage too. Integrity and programming
+    errors are bugs or conflicts, never this.
     """
     seen: BaseException | None = error
     while seen is not None:
+        if isinstance(seen, sa_exc.OperationalError) and isinstance(seen.orig, sqlite3.Error):
+            return _sqlite_outage(seen.orig)
         if isinstance(seen, sa_exc.OperationalError | sa_exc.InterfaceError):
             return True
         if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
@@ -41,6 +46,16 @@ def is_outage(error: BaseException) -> bool:
             return True
         seen = seen.__cause__
     return False
+
+
+_SQLITE_OUTAGES = ("locked", "busy", "unable to open", "disk i/o", "readonly", "full")
+
+
+def _sqlite_outage(error: sqlite3.Error) -> bool:
+    """sqlite3 raises OperationalError for SQL mistakes and missing tables too: only a busy,
+    locked, unopenable or full database file is an outage."""
+    message = str(error).lower()
+    return any(reason in message for reason in _SQLITE_OUTAGES)
 
 
 def unavailable() -> DatabaseUnavailable:
