@@ -22,6 +22,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -29,6 +31,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
+from booking.taiwan import TAIPEI
 from tests.e2e.conftest import RunningServer, _free_port
 
 pytestmark = pytest.mark.e2e
@@ -286,6 +289,73 @@ def test_search_by_county_district_and_distance(page: WebDriver, live: Live) -> 
 
     _select(page, "district", "南區")
     _wait(page, lambda d: _sites(d) == ["0901000008"])
+
+
+def test_partner_rows_are_marked_stale_and_book_on_the_partner_site(
+    page: WebDriver, live: Live
+) -> None:
+    token = _cli(
+        live.server,
+        "clients",
+        "create",
+        "--name",
+        "Hualien HIS",
+        "--scope",
+        "availability-source",
+        "--print-token",
+    ).strip()
+    now = datetime.now(TAIPEI)
+    start = datetime.combine(now.date() + timedelta(days=1), dt_time(9, 0), TAIPEI)
+    partner_url = "https://booking.example.tw/hualien?slot=s1"
+    push = {
+        "as_of": (now - timedelta(hours=3)).isoformat(),
+        "locations": [
+            {
+                "id": "hl-1",
+                "name": "花蓮示範醫院",
+                "county": "花蓮縣",
+                "district": "花蓮市",
+                "address": "中央路1號",
+            }
+        ],
+        "slots": [
+            {
+                "id": "s1",
+                "location_id": "hl-1",
+                "vaccine": "CoV Moderna",
+                "funding": "public",
+                "start": start.isoformat(),
+                "end": (start + timedelta(hours=3)).isoformat(),
+                "capacity": 30,
+                "available": 12,
+                "booking_url": partner_url,
+            }
+        ],
+    }
+    pushed = httpx.put(
+        f"{live.base}/availability/partner",
+        json=push,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert pushed.status_code == 200, pushed.text
+    assert pushed.json()["stale"] is True
+
+    page.get(f"{live.base}/find?county=10015")
+    _search_done(page)
+    card = page.find_element(By.CSS_SELECTOR, 'article.site[data-site="hl-1"]')
+    assert card.get_attribute("data-source") == "Hualien HIS"
+    assert "Source: Hualien HIS" in card.text
+    assert "May be out of date" in card.find_element(By.CSS_SELECTOR, ".badge.stale").text
+    link = card.find_element(By.CSS_SELECTOR, "a.book")
+    assert link.get_attribute("href") == partner_url
+    assert link.get_attribute("target") == "_blank"
+    assert "partner" in link.text
+    item = card.find_element(By.CSS_SELECTOR, "li.session")
+    assert (item.get_attribute("data-available"), item.get_attribute("data-capacity")) == (
+        "12",
+        "30",
+    )
+    _screenshot(page, "find-partner-stale")
 
 
 def _first_open_slot(live: Live, site: str, *, skip: int = 0) -> int:

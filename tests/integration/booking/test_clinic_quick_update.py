@@ -11,9 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from booking import demo
 from tests.conftest import auth
 from tests.integration.booking.conftest import SITE_CODE, Staff, booking, national_id
-from vaxx import audit
+from vaxx import audit, db
 from vaxx.auth.models import ApiClient
 from vaxx.auth.scopes import Scope
 
@@ -229,3 +230,32 @@ def test_bad_session_listing_input_is_422(
     assert client.get(url, params={"date_from": "soon"}, headers=nurse).status_code == 422
     assert client.post("/booking/staff/slots/x/full", headers=nurse).status_code == 422
     assert client.get("/booking/staff/sites/0000000000/slots", headers=nurse).status_code == 404
+
+
+def test_an_announcement_replaces_the_computed_leftovers(
+    client: TestClient, staff: Staff, session_factory: Any, clock: Any
+) -> None:
+    """The demo gave 6 doses of a 10-dose vial at its first site today: once that site's
+    sessions of the day are closed, 4 doses show as leftovers; what staff announce wins."""
+    with db.transaction(session_factory) as session:
+        demo.load(session, clock())
+    site = "0901000001"
+    today = client.get(
+        f"/booking/staff/sites/{site}/slots",
+        params={"date_to": "2026-11-23"},
+        headers=staff.headers,
+    ).json()
+    assert len(today) == 2
+    for slot in today:
+        staff.call("POST", f"/booking/staff/slots/{slot['id']}/close", 200)
+
+    def published() -> list[tuple[str, str, int]]:
+        rows = client.get("/open-data/leftovers", params={"county": "臺北市"}).json()
+        return [(r["site_id"], r["vaccine"], r["doses"]) for r in rows]
+
+    assert published() == [(site, "CoV Moderna", 4)]
+    url = f"/booking/staff/sites/{site}/leftovers"
+    staff.call("PUT", url, 200, json={"vaccine_code": "CoV Moderna", "doses": 7})
+    assert published() == [(site, "CoV Moderna", 7)]
+    staff.call("PUT", url, 200, json={"vaccine_code": "CoV Moderna", "doses": 0})
+    assert published() == []
