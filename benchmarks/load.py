@@ -45,12 +45,13 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -86,6 +87,8 @@ function setup(thread)
 end
 function init(args)
   s2, s4, s409, s5 = 0, 0, 0, 0
+  -- per wrk run: a tag (fresh idempotency keys) and the slice of people it books for
+  tag, first, count = args[1] or "-", tonumber(args[2] or "0"), tonumber(args[3] or "0")
 end
 function response(status, headers, body)
   if status < 300 then s2 = s2 + 1
@@ -111,6 +114,7 @@ end
 
 @dataclass
 class Run:
+    round: int
     replicas: int
     endpoint: str
     requests: int
@@ -248,13 +252,20 @@ def _environment(data_dir: Path, database_url: str, prefix: str | None) -> dict[
     return env
 
 
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    base: str
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
 @contextmanager
-def _server(
-    env: dict[str, str], workers: int, core: str | None, log: Path
-) -> Iterator[tuple[str, int]]:
-    """``vaxx serve --workers N`` on a free port, until it answers /readyz and its process
-    tree is idle; (base URL, pid). One worker answering is not enough: another would still be
-    importing the app during the measurement (worker logs do not reach the parent's log)."""
+def _server(env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
+    """``vaxx serve --workers N`` on a free port, stopped at the end."""
     port = _free_port()
     command = [sys.executable, "-m", "vaxx", "serve", "--port", str(port)]
     with log.open("w") as out:
@@ -264,23 +275,8 @@ def _server(
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"vaxx serve exited with {process.returncode}: see {log}")
-            with suppress(httpx.TransportError):
-                if httpx.get(f"{base}/readyz", timeout=2).is_success and _idle(process.pid):
-                    break
-            if time.monotonic() > deadline:
-                raise SystemExit(f"vaxx serve did not get ready in 90 s: see {log}")
-            time.sleep(0.2)
-        if core is not None:  # pinned once started, so start-up may use every core
-            for pid in _tree(process.pid):
-                for task in os.listdir(f"/proc/{pid}/task"):  # every thread, not just the main
-                    os.sched_setaffinity(int(task), {int(core)})
-        yield base, process.pid
+        yield Server(process, f"http://127.0.0.1:{port}", log)
     finally:
         process.terminate()
         try:
@@ -288,6 +284,29 @@ def _server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _ready(server: Server, core: str | None) -> None:
+    """Wait until ``server`` answers /readyz and its process tree is idle, then pin it.
+
+    One worker answering is not enough: another would still be importing the app during
+    the measurement (and worker logs do not reach the parent's log to say so). Pinned only
+    once started, so start-up may use every core.
+    """
+    deadline = time.monotonic() + 120
+    while True:
+        if server.process.poll() is not None:
+            raise SystemExit(f"vaxx serve exited with {server.process.returncode}: {server.log}")
+        with suppress(httpx.TransportError):
+            if httpx.get(f"{server.base}/readyz", timeout=2).is_success and _idle(server.pid):
+                break
+        if time.monotonic() > deadline:
+            raise SystemExit(f"vaxx serve did not get ready in 120 s: see {server.log}")
+        time.sleep(0.2)
+    if core is not None:
+        for pid in _tree(server.pid):
+            for task in os.listdir(f"/proc/{pid}/task"):  # every thread, not just the main
+                os.sched_setaffinity(int(task), {int(core)})
 
 
 STARTED = time.monotonic()
@@ -304,11 +323,13 @@ class Seed:
     bundle: str
     slots: dict[int, int]
     people: dict[int, list[str]]
-    measured: int
-    """People for the measured booking run; the rest of the list is for the warm-up."""
+    per_run: int
+    """People for each measured booking run (round r books slice r); the rest of the list,
+    after ``rounds * per_run``, is for the warm-up."""
+    rounds: int
 
 
-def _seed(database_url: str, base: str, people_per_run: int) -> Seed:
+def _seed(database_url: str, base: str, per_run: int, rounds: int) -> Seed:
     """Clients, demo data, an HC1 to verify, and one contended slot per replica count
     (straight in the database where the API would only add start-up time)."""
     engine = db.make_engine(database_url)
@@ -333,7 +354,7 @@ def _seed(database_url: str, base: str, people_per_run: int) -> Seed:
     if issued.status_code != 201:
         raise SystemExit(f"seeding the HC1: {issued.status_code} {issued.text}")
     qr = issued.json()["hc1"]
-    total = people_per_run + WARM_UP_PEOPLE
+    total = rounds * per_run + WARM_UP_PEOPLE
     people = {
         replicas: [national_id(replicas * 1_000_000 + n) for n in range(total)]
         for replicas in (1, 2)
@@ -376,7 +397,7 @@ def _seed(database_url: str, base: str, people_per_run: int) -> Seed:
         listed = "\n".join(["national_id", *people[1], *people[2]])
         call("PUT", f"/booking/staff/eligibility/9/{week}", content=listed.encode(),
              headers={"Content-Type": "text/csv"})  # fmt: skip
-    return Seed(tokens, qr, BUNDLE.read_text(), slots, people, people_per_run)
+    return Seed(tokens, qr, BUNDLE.read_text(), slots, people, per_run, rounds)
 
 
 def _lua(seed: Seed, endpoint: str, replicas: int, threads: int) -> str:
@@ -395,24 +416,19 @@ def _lua(seed: Seed, endpoint: str, replicas: int, threads: int) -> str:
     elif endpoint == "issue":
         lines.append(f"""
 local body = {long_string(seed.bundle)}
-local run = "{uuid.uuid4().hex[:8]}"
 local sent = 0
 function request()
   sent = sent + 1
   local headers = {{}}
   for name, value in pairs(wrk.headers) do headers[name] = value end
-  headers["Idempotency-Key"] = run .. "-" .. tid .. "-" .. sent
+  headers["Idempotency-Key"] = tag .. "-" .. tid .. "-" .. sent
   return wrk.format(nil, nil, headers, body)
 end""")
     elif endpoint == "booking":
         people = ",".join(f'"{person}"' for person in seed.people[replicas])
         lines.append(f"""
 local people = {{{people}}}
-local sent, first, count = 0, 0, #people
-function init(args)
-  s2, s4, s409, s5 = 0, 0, 0, 0
-  if args[1] then first, count = tonumber(args[1]), tonumber(args[2]) end
-end
+local sent = 0
 function request()
   local person = people[first + (sent * {threads} + tid - 1) % count + 1]
   sent = sent + 1
@@ -439,14 +455,12 @@ def _drive(
     connections: int,
     seconds: int,
     core: str | None,
-    script_args: tuple[int, ...] = (),
+    script_args: tuple[object, ...],
 ) -> dict[str, float]:
     command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s",
                "--timeout", "30s", "--latency", "-s", str(script)]  # fmt: skip
     endpoint = script.stem.split(".")[0]
-    command.append(f"{base}{PATHS[endpoint]}")
-    if script_args:
-        command += ["--", *map(str, script_args)]
+    command += [f"{base}{PATHS[endpoint]}", "--", *map(str, script_args)]
     before = _tree_cpu_seconds(pid)
     done = subprocess.run(  # noqa: S603 - wrk from Debian, loopback only
         _pinned(core, command), capture_output=True, text=True, check=True, timeout=seconds + 60
@@ -459,62 +473,87 @@ def _drive(
     return values | {"cpu_seconds": cpu}
 
 
-def _measure(seed: Seed, base: str, pid: int, replicas: int, args: argparse.Namespace,
-             work: Path, core: str | None) -> list[Run]:  # fmt: skip
-    runs = []
-    for endpoint in ENDPOINTS:
-        _progress(f"{replicas} replica(s): {endpoint}")
-        script = work / f"{endpoint}.{replicas}.lua"
+def _measure(
+    seed: Seed,
+    server: Server,
+    replicas: int,
+    endpoint: str,
+    round_: int,
+    args: argparse.Namespace,
+    work: Path,
+    core: str | None,
+) -> Run:
+    script = work / f"{endpoint}.{replicas}.lua"
+    if not script.exists():
         script.write_text(_lua(seed, endpoint, replicas, threads=1))
+    if round_ == 0 and endpoint != "healthz" and args.warm_up > 0:
         # Unmeasured first: each worker's first requests load what it caches (trust list,
-        # rules, keys). Bookings in the warm-up go to people kept for it.
-        warm = (seed.measured, WARM_UP_PEOPLE) if endpoint == "booking" else ()
-        if endpoint != "healthz" and args.warm_up > 0:
-            _drive(base, pid, script, args.connections, args.warm_up, core, warm)
-        got = _drive(base, pid, script, args.connections, args.duration, core)
-        runs.append(
-            Run(
-                replicas=replicas,
-                endpoint=endpoint,
-                requests=int(got["requests"]),
-                seconds=got["duration_us"] / 1e6,
-                s2xx=int(got["s2xx"]),
-                s4xx=int(got["s4xx"]),
-                s409=int(got["s409"]),
-                s5xx=int(got["s5xx"]),
-                socket_errors=int(got["socket_errors"]),
-                p50_ms=got["p50_us"] / 1000,
-                p99_ms=got["p99_us"] / 1000,
-                cpu_seconds=got["cpu_seconds"],
-            )
-        )
-    return runs
+        # rules, keys). Bookings in the warm-up go to the people kept for it.
+        warm = ("warm", seed.rounds * seed.per_run, WARM_UP_PEOPLE)
+        _drive(server.base, server.pid, script, args.connections, args.warm_up, core, warm)
+    mine = (uuid.uuid4().hex[:8], round_ * seed.per_run, seed.per_run)
+    got = _drive(server.base, server.pid, script, args.connections, args.duration, core, mine)
+    return Run(
+        round=round_,
+        replicas=replicas,
+        endpoint=endpoint,
+        requests=int(got["requests"]),
+        seconds=got["duration_us"] / 1e6,
+        s2xx=int(got["s2xx"]),
+        s4xx=int(got["s4xx"]),
+        s409=int(got["s409"]),
+        s5xx=int(got["s5xx"]),
+        socket_errors=int(got["socket_errors"]),
+        p50_ms=got["p50_us"] / 1000,
+        p99_ms=got["p99_us"] / 1000,
+        cpu_seconds=got["cpu_seconds"],
+    )
+
+
+def _spread(values: list[float], fmt: str) -> str:
+    median = statistics.median(values)
+    if len(values) == 1:
+        return format(median, fmt)
+    return f"{median:{fmt}} ({min(values):{fmt}}-{max(values):{fmt}})"
 
 
 def _report(runs: list[Run], args: argparse.Namespace, redis_note: str, pinning: str) -> None:
-    print(f"wrk 1 thread, {args.connections} connections, {args.duration} s per endpoint; "
-          f"PostgreSQL; {redis_note}; {pinning}")  # fmt: skip
-    header = (f"{'replicas':>8} {'endpoint':<10} {'req/s':>8} {'vs healthz':>10} "
-              f"{'p50 ms':>8} {'p99 ms':>8} {'2xx':>7} {'409':>6} {'4xx':>5} {'5xx':>5} "
-              f"{'sockerr':>7} {'CPU s/1k req':>12}")  # fmt: skip
-    print(header)
-    base_rps = {run.replicas: run.rps for run in runs if run.endpoint == "healthz"}
+    print(f"wrk 1 thread, {args.connections} connections, {args.duration} s per endpoint, "
+          f"{args.rounds} interleaved round(s) (median (min-max)); PostgreSQL; {redis_note}; "
+          f"{pinning}")  # fmt: skip
+    health = {(r.round, r.replicas): r.rps for r in runs if r.endpoint == "healthz"}
+    cells: dict[tuple[int, str], list[Run]] = {}
     for run in runs:
-        print(f"{run.replicas:>8} {run.endpoint:<10} {run.rps:>8.1f} "
-              f"{run.rps / base_rps[run.replicas]:>9.3f}x {run.p50_ms:>8.1f} {run.p99_ms:>8.1f} "
-              f"{run.s2xx:>7} {run.s409:>6} {run.s4xx:>5} {run.s5xx:>5} {run.socket_errors:>7} "
-              f"{run.cpu_per_1000:>12.2f}")  # fmt: skip
-    by_key = {(run.replicas, run.endpoint): run for run in runs}
-    print("2 replicas / 1 replica, server CPU per request (target <= 1.1x):")
-    for endpoint in ENDPOINTS:
-        one, two = by_key[(1, endpoint)], by_key[(2, endpoint)]
-        ratio = two.cpu_per_1000 / one.cpu_per_1000 if one.cpu_per_1000 else float("nan")
-        verdict = "ok" if ratio <= 1.1 else "OVER"
-        print(f"  {endpoint:<10} {ratio:6.2f}x {verdict}")
+        cells.setdefault((run.replicas, run.endpoint), []).append(run)
+    print(f"{'replicas':>8} {'endpoint':<10} {'req/s':>20} {'vs healthz':>10} {'p50 ms':>7} "
+          f"{'p99 ms':>7} {'2xx':>6} {'409':>5} {'4xx':>4} {'5xx':>4} {'sockerr':>7} "
+          f"{'server CPU s / 1k req':>22}")  # fmt: skip
     for replicas in (1, 2):
-        run = by_key[(replicas, "booking")]
+        for endpoint in ENDPOINTS:
+            cell = cells[(replicas, endpoint)]
+            ratio = statistics.median(r.rps / health[(r.round, r.replicas)] for r in cell)
+            print(f"{replicas:>8} {endpoint:<10} {_spread([r.rps for r in cell], '.0f'):>20} "
+                  f"{ratio:>9.3f}x {statistics.median(r.p50_ms for r in cell):>7.1f} "
+                  f"{statistics.median(r.p99_ms for r in cell):>7.1f} "
+                  f"{sum(r.s2xx for r in cell):>6} {sum(r.s409 for r in cell):>5} "
+                  f"{sum(r.s4xx for r in cell):>4} {sum(r.s5xx for r in cell):>4} "
+                  f"{sum(r.socket_errors for r in cell):>7} "
+                  f"{_spread([r.cpu_per_1000 for r in cell], '.2f'):>22}")  # fmt: skip
+    print("2 replicas / 1 replica, server CPU per request, per round (target <= 1.1x):")
+    for endpoint in ENDPOINTS:
+        ratios = [
+            two.cpu_per_1000 / one.cpu_per_1000
+            for one, two in zip(cells[(1, endpoint)], cells[(2, endpoint)], strict=True)
+            if one.cpu_per_1000 > 0
+        ]
+        verdict = "ok" if ratios and statistics.median(ratios) <= 1.1 else "OVER"
+        print(f"  {endpoint:<10} {_spread(ratios, '.2f') + 'x':>22} {verdict}")
+    for replicas in (1, 2):
+        cell = cells[(replicas, "booking")]
+        rates = _spread([r.s2xx / r.seconds for r in cell], ".1f")
+        refused = sum(r.s409 for r in cell)
         print(f"booking under contention (one slot), {replicas} replica(s): "
-              f"{run.s2xx / run.seconds:.1f} bookings/s, {run.s409} refused (409)")  # fmt: skip
+              f"{rates} bookings/s, {refused} refused (409)")  # fmt: skip
 
 
 def main() -> None:
@@ -522,6 +561,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="Seconds per endpoint")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--warm-up", type=int, default=2, help="Unmeasured seconds before each")
+    parser.add_argument("--rounds", type=int, default=3, help="Interleaved rounds (medians)")
     parser.add_argument("--json", type=Path, help="Also write the figures here")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -531,7 +571,7 @@ def main() -> None:
                else "not pinned (taskset or a second core missing)")  # fmt: skip
     runs: list[Run] = []
     work = Path(tempfile.mkdtemp(prefix="vaxx-load-"))
-    with _scratch_database() as database_url, _redis_prefix() as prefix:
+    with _scratch_database() as database_url, _redis_prefix() as prefix, ExitStack() as stack:
         if "redis_url" not in Settings.model_fields:
             prefix, redis_note = None, "no Redis (this vaxx has no VAXX_REDIS_URL setting)"
         elif prefix is None:
@@ -539,15 +579,27 @@ def main() -> None:
         else:
             redis_note = f"Redis {REDIS_URL} prefix {prefix}"
         env = _environment(work / "data", database_url, prefix)
-        people = min(10_000 - WARM_UP_PEOPLE, max(500, args.duration * 400))
-        seed = None
-        for replicas in (1, 2):
-            _progress(f"starting vaxx serve --workers {replicas}")
-            log = work / f"server-{replicas}.log"
-            with _server(env, replicas, server_core, log) as (base, pid):
-                _progress("ready" if seed else "ready; seeding")
-                seed = seed or _seed(database_url, base, people)
-                runs += _measure(seed, base, pid, replicas, args, work, wrk_core)
+        per_run = min((10_000 - WARM_UP_PEOPLE) // args.rounds, max(300, args.duration * 400))
+        # Both servers stay up and take turns (the idle one costs nothing); the second
+        # starts once the first has migrated the database, and boots while we seed.
+        _progress("starting vaxx serve --workers 1 (1 replica)")
+        servers = {1: stack.enter_context(_server(env, 1, work / "server-1.log"))}
+        _ready(servers[1], server_core)
+        _progress("starting vaxx serve --workers 2 (2 replicas); seeding")
+        servers[2] = stack.enter_context(_server(env, 2, work / "server-2.log"))
+        seed = _seed(database_url, servers[1].base, per_run, args.rounds)
+        _ready(servers[2], server_core)
+        for round_ in range(args.rounds):
+            for endpoint in ENDPOINTS:
+                for replicas in (1, 2) if round_ % 2 == 0 else (2, 1):
+                    _progress(f"round {round_ + 1}: {endpoint}, {replicas} replica(s)")
+                    server = servers[replicas]
+                    got = _measure(seed, server, replicas, endpoint, round_, args, work, wrk_core)
+                    runs.append(got)
+        _progress("done; stopping the servers")
+        for server in servers.values():  # both at once; each _server then waits for its own
+            server.process.terminate()
+    _progress("stopped; scratch database dropped")
     _report(runs, args, redis_note, pinning)
     if args.json is not None:
         rows = [asdict(run) | {"rps": run.rps, "cpu_per_1000": run.cpu_per_1000} for run in runs]

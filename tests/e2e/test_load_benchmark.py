@@ -43,9 +43,9 @@ def test_every_endpoint_takes_load_on_one_and_two_replicas(
     figures = tmp_path / "load.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("VAXX_")}
     env["VAXX_BENCH_POSTGRES_URL"] = postgres_url
-    quick = ["--duration", "1", "--warm-up", "1", "--connections", "4", "--json", str(figures)]
+    quick = ["--duration", "1", "--warm-up", "1", "--rounds", "1", "--connections", "4"]
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), *quick],
+        [sys.executable, str(SCRIPT), *quick, "--json", str(figures)],
         env=env, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
