@@ -4,6 +4,7 @@ labelled by route template (never the raw path), and the optional metrics token 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from tests.integration.issuer.conftest import (  # noqa: F401 - fixtures, reques
 )
 from trust_list import sources
 from vaxx import db
+from vaxx.app import create_app
 from vaxx.auth.scopes import Scope
 from vaxx.settings import Settings
 
@@ -125,3 +127,33 @@ def test_metrics_token_when_set_is_required(client: TestClient, settings: Settin
         assert response.headers["content-type"].startswith("application/problem+json")
     samples = scrape(client, auth("metrics-scrape-secret-for-the-test"))
     assert any(name == "vaxx_http_requests_total" for name, _ in samples)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_rate_limited_answers_are_counted_by_route(
+    database_url: str, tmp_path: Path, clock: MutableClock
+) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        _env_file=None,
+        rate_limit_open_data=1,
+    )
+    application = create_app(settings, clock=clock)
+    try:
+        with TestClient(application) as client:
+            before = scrape(client)
+            answers = [client.get("/open-data/leftovers").status_code for _ in range(3)]
+            after = scrape(client)
+    finally:
+        application.state.engine.dispose()
+    assert answers == [200, 429, 429]
+    route = {"route": "/open-data/leftovers"}
+    counted = value(after, "vaxx_rate_limited_responses_total", **route)
+    assert counted - value(before, "vaxx_rate_limited_responses_total", **route) == 2
+    refused = {"method": "GET", **route, "status": "4xx"}
+    assert (
+        value(after, "vaxx_http_requests_total", **refused)
+        - value(before, "vaxx_http_requests_total", **refused)
+        == 2
+    )
