@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from booking.availability import store
 from booking.availability.models import ExternalSlot, Source
 from booking.smart_links import importer, pull, schedule
 from tests.conftest import MutableClock
 from vaxx import db
+from vaxx.cli import app as cli
+from vaxx.settings import Settings
 
 PERIOD = timedelta(minutes=5)
 LEASE = timedelta(minutes=10)
@@ -114,6 +117,8 @@ def test_concurrent_claims_have_one_winner(
 
 
 def test_a_failed_pull_is_recorded_and_keeps_the_last_data(
+    settings: Settings,
+    database_url: str,
     session_factory: sessionmaker[Session],
     example_fetch: importer.Fetch,
     clock: MutableClock,
@@ -140,6 +145,13 @@ def test_a_failed_pull_is_recorded_and_keeps_the_last_data(
     with session_factory() as session:
         kept = session.scalar(select(func.count()).where(ExternalSlot.source_id == feed_id))
     assert kept == first.slots > 0  # the last good pull's slots are still there
+
+    env = {"VAXX_DATA_DIR": str(settings.data_dir), "VAXX_DATABASE_URL": database_url}
+    listed = CliRunner().invoke(cli, ["availability", "feeds"], env=env)
+    assert listed.exit_code == 0, listed.output
+    assert f"last pulled: {pulled_at.isoformat(timespec='seconds')}" in listed.stdout
+    assert "last failure" in listed.stdout
+    assert "manifest:" in listed.stdout
 
     clock.now += PERIOD
     [result] = _puller(session_factory, example_fetch, clock, "r").run_due()
