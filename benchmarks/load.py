@@ -1,14 +1,18 @@
 """HTTP load on the real server, 1 replica against 2, with wrk (issue 11 "Load").
 
-    /work/venv/bin/python benchmarks/load.py [--duration 10] [--connections 16] [--json FILE]
+    /work/venv/bin/python benchmarks/load.py [--duration 10] [--rounds 3] [--connections 16]
+                                             [--warm-up 2] [--json FILE]
 
 A scratch PostgreSQL database (``VAXX_BENCH_POSTGRES_URL``, default the test server) and,
 when Redis answers at ``VAXX_BENCH_REDIS_URL`` (default redis://127.0.0.1:6379/15), Redis
 under a fresh key prefix are what the replicas share. Seeded: API clients, the demo sites
 and slots, one certificate to verify, and per replica count one slot with as many places as
-there are eligible people queued for it. Then ``vaxx serve`` runs with 1 and with 2 uvicorn
-workers (one listening socket: the simplest "one address"), and wrk drives each endpoint
-class for ``--duration`` seconds:
+there are eligible people queued for it. Two servers run side by side, ``vaxx serve`` with
+1 and with 2 uvicorn workers (one listening socket: the simplest "one address"), and take
+turns: in each of ``--rounds`` rounds wrk drives each endpoint class for ``--duration``
+seconds on one, then the other (the order alternates by round; medians with min-max are
+printed, PERFORMANCE.md: the machine is noisy). Each server's first run of an endpoint
+follows an unmeasured ``--warm-up`` (first requests load caches: trust list, rules, keys).
 
 - healthz: ``GET /healthz``, the baseline of the same run (no database, no auth);
 - verify: ``POST /verifier/verify`` of the seeded HC1;
@@ -24,9 +28,8 @@ the whole ``vaxx serve`` process tree from /proc, before and after the run), the
 2-replica / 1-replica CPU-per-request ratio (target <= 1.1x: adding a replica must not make
 each request dearer through shared state). On a machine with two or more cores wrk is
 pinned to one core (``taskset``) and the servers, once started, to another, so the servers'
-CPU is theirs.
-Rate limits are set far above the load (their counters still run). Loopback only; every
-run is bounded by ``--duration``.
+CPU is theirs. Rate limits are set far above the load (their counters still run).
+Loopback only; every run is bounded by ``--duration``.
 """
 
 # ruff: noqa: E402 - the sys.path fix below must run before the vaxx imports
