@@ -245,7 +245,7 @@ def _sites(driver: WebDriver) -> list[str]:
 
 def _search_done(driver: WebDriver) -> None:
     _wait(
-        driver, lambda d: re.search(r"\d+ sites|No sessions", d.find_element(By.ID, "status").text)
+        driver, lambda d: re.search(r"\d+ site\(s\)|No sessions", d.find_element(By.ID, "status").text)
     )
 
 

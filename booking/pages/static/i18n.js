@@ -46,7 +46,7 @@ const STRINGS = {
     "無法取得位置，請改選縣市。",
     "Your location is not available; choose a county instead.",
   ],
-  "find.found": ["找到 {sites} 個接種站、{sessions} 個場次。", "{sites} sites, {sessions} sessions."],
+  "find.found": ["找到 {sites} 個接種站、{sessions} 個場次。", "{sites} site(s), {sessions} session(s)."],
   "find.none": ["沒有符合條件的場次。", "No sessions match."],
   "find.leftovers": ["現在有殘劑", "Leftover doses now"],
   "find.leftoverDoses": ["殘劑 {doses} 劑", "{doses} leftover doses"],

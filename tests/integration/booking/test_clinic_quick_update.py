@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from booking import demo
+from booking import slots as slots_module
+from booking.errors import BookingInputError
 from tests.conftest import auth
 from tests.integration.booking.conftest import SITE_CODE, Staff, booking, national_id
 from vaxx import audit, db
@@ -259,3 +261,47 @@ def test_an_announcement_replaces_the_computed_leftovers(
     assert published() == [(site, "CoV Moderna", 7)]
     staff.call("PUT", url, 200, json={"vaccine_code": "CoV Moderna", "doses": 0})
     assert published() == []
+
+
+def test_mark_full_reads_again_when_a_booking_lands_meanwhile(
+    client: TestClient,
+    stocked: dict[str, int],
+    nurse: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The resize to "booked" is refused when a booking landed after the count was read;
+    mark-full then reads again, and gives up with 409 slot_busy if bookings keep landing."""
+    real = slots_module.resize
+    calls: list[int] = []
+
+    def raced_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise BookingInputError("a booking landed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(slots_module, "resize", raced_once)
+    marked = client.post(f"/booking/staff/slots/{stocked['slot']}/full", headers=nurse)
+    assert marked.status_code == 200, marked.text
+    assert (marked.json()["capacity"], len(calls)) == (0, 2)
+
+    second = client.post(
+        f"/booking/staff/sites/{SITE_CODE}/slots",
+        json={
+            "day": "2026-11-24",
+            "session": "afternoon",
+            "vaccine_code": "CoV BNT",
+            "capacity": 5,
+        },
+        headers=nurse,
+    )
+    assert second.status_code == 201, second.text
+
+    def always_raced(*args: Any, **kwargs: Any) -> Any:
+        raise BookingInputError("a booking landed")
+
+    monkeypatch.setattr(slots_module, "resize", always_raced)
+    busy = client.post(f"/booking/staff/slots/{second.json()['id']}/full", headers=nurse)
+    assert busy.status_code == 409
+    assert busy.json()["code"] == "slot_busy"
+    assert client.get(f"/booking/slots/{second.json()['id']}").json()["capacity"] == 5
