@@ -181,6 +181,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     ):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
     driver = webdriver.Chrome(options=options, service=service)
     driver.set_window_size(*PHONE)
@@ -195,9 +196,17 @@ def page(browser: WebDriver, live: Live) -> Iterator[WebDriver]:
     """The browser with nothing remembered from an earlier test (language, token)."""
     browser.get(f"{live.base}/pages/options.json")
     browser.execute_script("localStorage.clear(); sessionStorage.clear();")
+    browser.get_log("browser")
     yield browser
+    # A script error or a Content-Security-Policy violation is logged as SEVERE.
+    errors = [
+        entry["message"]
+        for entry in browser.get_log("browser")
+        if entry["level"] == "SEVERE" and "Failed to load resource" not in entry["message"]
+    ]
     browser.get(f"{live.base}/pages/options.json")
     browser.execute_script("localStorage.clear(); sessionStorage.clear();")
+    assert errors == []
 
 
 def _artifacts() -> Path:
