@@ -414,6 +414,14 @@ def test_book_checks_eligibility_then_confirms(page: WebDriver, live: Live) -> N
     assert (found.json()["slot"]["id"], found.json()["status"]) == (slot_id, "booked")
     assert live.get(f"/booking/slots/{slot_id}")["booked"] == before["booked"] + 1
 
+    page.get(f"{live.base}/book?site={RENAI}")  # the SMART Location's link
+    _wait(page, lambda d: d.find_elements(By.CSS_SELECTOR, "#site-session-list li"))
+    assert "Taipei City Hospital Renai" in page.find_element(By.ID, "status").text
+    listed = page.find_elements(By.CSS_SELECTOR, "#site-session-list li")
+    assert len(listed) == len(live.get("/open-data/availability", params={"site": RENAI}))
+    first = listed[0].find_element(By.CSS_SELECTOR, "a.book").get_attribute("href") or ""
+    assert "/book?slot=" in first
+
 
 def test_full_slot_shows_a_message_and_books_nothing(page: WebDriver, live: Live) -> None:
     slot_id = _first_open_slot(live, XINYI)
