@@ -219,7 +219,8 @@ def _artifacts() -> Path:
 def _screenshot(driver: WebDriver, name: str) -> Path:
     """A phone-width picture of the whole page (taller than the screen when it scrolls)."""
     height = driver.execute_script(
-        "window.scrollTo(0, 0); return document.documentElement.scrollHeight"
+        "window.scrollTo(0, 0);"
+        "return document.documentElement.scrollHeight + window.outerHeight - window.innerHeight"
     )
     driver.set_window_size(PHONE[0], max(PHONE[1], min(int(height), 4000)))
     path = _artifacts() / f"{name}.png"
