@@ -3,11 +3,13 @@ what a failed pull leaves behind. Time comes from the test's clock; both databas
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
@@ -17,6 +19,7 @@ from booking.availability.models import ExternalSlot, Source
 from booking.smart_links import importer, pull, schedule
 from tests.conftest import MutableClock
 from vaxx import db
+from vaxx.app import create_app
 from vaxx.cli import app as cli
 from vaxx.settings import Settings
 
@@ -167,3 +170,29 @@ def test_partner_sources_are_never_pulled(
     with db.transaction(session_factory) as session:
         store.source(session, "pusher", kind="partner", now=clock())
     assert _puller(session_factory, example_fetch, clock, "r").run_due() == []
+
+
+def _pullers() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == "vaxx-feed-puller"]
+
+
+def test_apps_built_for_tests_start_no_puller(client: TestClient) -> None:
+    assert client.get("/healthz").status_code == 200
+    assert _pullers() == []
+
+
+def test_a_served_app_starts_its_puller_and_stops_it_on_shutdown(
+    settings: Settings, clock: MutableClock
+) -> None:
+    disabled = settings.model_copy(update={"availability_pull_seconds": 0})
+    apps = [create_app(config, clock=clock, background=True) for config in (settings, disabled)]
+    try:
+        with TestClient(apps[0]) as served:
+            assert served.get("/healthz").status_code == 200
+            [puller] = _pullers()
+        assert not puller.is_alive()
+        with TestClient(apps[1]):
+            assert _pullers() == []
+    finally:
+        for app in apps:
+            app.state.engine.dispose()
