@@ -55,20 +55,29 @@ def respond_cached(
         body, media_type = render()
         return cache.Representation(body, etag(body), media_type)
 
-    state = get_shared_state(request)
-    item = cache.cached(state, AVAILABILITY, key, ttl_seconds=ttl, now=now, compute=compute)
+    condition = request.headers.get("if-none-match")
+    item = cache.cached(
+        get_shared_state(request),
+        AVAILABILITY,
+        key,
+        ttl_seconds=ttl,
+        now=now,
+        compute=compute,
+        held=(lambda tag: _matches(condition, tag)) if condition else None,
+    )
     return _conditional(request, settings, item.body, item.etag, item.media_type)
 
 
 def _conditional(
-    request: Request, settings: Settings, body: bytes, tag: str, media_type: str
+    request: Request, settings: Settings, body: bytes | None, tag: str, media_type: str
 ) -> Response:
+    """200 with ``body``, or 304 when the client holds ``tag`` (``body`` None: it does)."""
     headers = {
         "ETag": tag,
         "Cache-Control": f"public, max-age={settings.availability_cache_seconds}",
         "Vary": "Accept",
     }
-    if _matches(request.headers.get("if-none-match"), tag):
+    if body is None or _matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=headers)
     return Response(content=body, media_type=media_type, headers=headers)
 

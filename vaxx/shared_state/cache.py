@@ -22,7 +22,8 @@ from vaxx.shared_state.state import SharedState
 
 @dataclass(frozen=True, slots=True)
 class Representation:
-    body: bytes
+    body: bytes | None
+    """None when not read: the client already holds it (its If-None-Match matched)."""
     etag: str
     media_type: str
     fresh_until: datetime | None = None
@@ -30,17 +31,17 @@ class Representation:
     document due for re-signing); None: only the TTL and invalidation end it."""
 
 
-def _encode(item: Representation) -> bytes:
-    head = {
-        "etag": item.etag,
-        "media_type": item.media_type,
-        "fresh_until": item.fresh_until.isoformat() if item.fresh_until else None,
-    }
-    return orjson.dumps(head) + b"\n" + item.body
+def _head(item: Representation) -> bytes:
+    return orjson.dumps(
+        {
+            "etag": item.etag,
+            "media_type": item.media_type,
+            "fresh_until": item.fresh_until.isoformat() if item.fresh_until else None,
+        }
+    )
 
 
-def _decode(blob: bytes) -> Representation:
-    head, _, body = blob.partition(b"\n")
+def _decode(head: bytes, body: bytes | None) -> Representation:
     fields = orjson.loads(head)
     fresh_until = fields["fresh_until"]
     return Representation(
@@ -51,6 +52,10 @@ def _decode(blob: bytes) -> Representation:
     )
 
 
+def _current(item: Representation, now: datetime) -> bool:
+    return item.fresh_until is None or now < item.fresh_until
+
+
 def cached(
     state: SharedState,
     namespace: str,
@@ -59,16 +64,33 @@ def cached(
     ttl_seconds: int,
     now: datetime,
     compute: Callable[[], Representation],
+    held: Callable[[str], bool] | None = None,
 ) -> Representation:
     """The representation for ``key``: from the cache when current, else computed and
-    stored for ``ttl_seconds`` (0: never cached)."""
+    stored for ``ttl_seconds`` (0: never cached).
+
+    ``held`` tells whether the client already holds an ETag (its If-None-Match): then only
+    the small head entry is read and, when it matches, the body is not fetched at all
+    (``body`` is None), so a 304 costs one small cache read even for a large document.
+    """
     if ttl_seconds <= 0:
         return compute()
+    if held is not None:
+        _, head = state.cache_get(namespace, key + "\x00head")
+        if head is not None:
+            known = _decode(head, None)
+            if _current(known, now) and held(known.etag):
+                return known
     generation, blob = state.cache_get(namespace, key)
     if blob is not None:
-        found = _decode(blob)
-        if found.fresh_until is None or now < found.fresh_until:
+        head, _, body = blob.partition(b"\n")
+        found = _decode(head, body)
+        if _current(found, now):
             return found
     item = compute()
-    state.cache_put(namespace, key, generation, _encode(item), ttl_seconds * 1000)
+    assert item.body is not None  # noqa: S101 - compute renders the whole body
+    head = _head(item)
+    ttl_ms = ttl_seconds * 1000
+    state.cache_put(namespace, key, generation, head + b"\n" + item.body, ttl_ms)
+    state.cache_put(namespace, key + "\x00head", generation, head, ttl_ms)
     return item

@@ -10,11 +10,12 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
 
-from vaxx.shared_state import MemoryState, SharedState
+from vaxx.shared_state import MemoryState, SharedState, cache
 from vaxx.shared_state.errors import SharedStateUnavailable
 from vaxx.shared_state.redis_state import RedisState
 
@@ -147,3 +148,57 @@ def test_memory_state_bounds_its_cache() -> None:
         memory.cache_put("availability", str(index), 0, b"x", 60_000)
     assert memory.cache_get("availability", "0")[1] is None
     assert memory.cache_get("availability", str(MemoryState.MAX_CACHE_ENTRIES + 9))[1] == b"x"
+
+
+class Renders:
+    """A compute function that counts its calls."""
+
+    def __init__(self, body: bytes, fresh_until: datetime | None = None) -> None:
+        self.body = body
+        self.fresh_until = fresh_until
+        self.calls = 0
+
+    def __call__(self) -> cache.Representation:
+        self.calls += 1
+        return cache.Representation(
+            self.body, f'"{self.calls}"', "application/json", self.fresh_until
+        )
+
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def test_cached_computes_once_and_a_held_etag_skips_the_body(state: SharedState) -> None:
+    render = Renders(b"[1,2,3]")
+    first = cache.cached(state, "availability", "q", ttl_seconds=60, now=NOW, compute=render)
+    again = cache.cached(state, "availability", "q", ttl_seconds=60, now=NOW, compute=render)
+    held = cache.cached(
+        state, "availability", "q", ttl_seconds=60, now=NOW, compute=render,
+        held=lambda tag: tag == first.etag,
+    )  # fmt: skip
+    stale_copy = cache.cached(
+        state, "availability", "q", ttl_seconds=60, now=NOW, compute=render,
+        held=lambda tag: tag == '"an older one"',
+    )  # fmt: skip
+    assert render.calls == 1
+    assert first.body == again.body == stale_copy.body == b"[1,2,3]"
+    assert held.body is None
+    assert held.etag == again.etag == first.etag
+
+
+def test_cached_recomputes_after_a_bump_past_fresh_until_and_never_with_ttl_zero(
+    state: SharedState,
+) -> None:
+    render = Renders(b"doc", fresh_until=NOW + timedelta(hours=1))
+    for _ in range(2):
+        cache.cached(state, "trust-list", "t", ttl_seconds=60, now=NOW, compute=render)
+    assert render.calls == 1
+    state.bump("trust-list")
+    cache.cached(state, "trust-list", "t", ttl_seconds=60, now=NOW, compute=render)
+    assert render.calls == 2
+    later = NOW + timedelta(hours=1)
+    cache.cached(state, "trust-list", "t", ttl_seconds=60, now=later, compute=render)
+    assert render.calls == 3
+    for _ in range(2):
+        cache.cached(state, "trust-list", "u", ttl_seconds=0, now=NOW, compute=render)
+    assert render.calls == 5
