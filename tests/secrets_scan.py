@@ -6,7 +6,8 @@ What is scanned:
   vaxx's own redaction, where it applies), teed with its arguments formatted and its
   traceback into ``<basetemp>/secrets-scan/records.log``;
 * every ``*.log`` file under the session's base temporary directory: the logs of the real
-  servers the e2e tests start (``server.log``...) live there;
+  servers the e2e tests start (``server.log``...) live there (LevelDB journals, which
+  Chromium's profile also names ``*.log``, are database files and are skipped);
 * any other file passed to :func:`register_log`.
 
 What counts as a secret: API client tokens (``vx_...``), holder tokens (``vxh_...``),
@@ -199,9 +200,15 @@ def _tee_every_log_record(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
                 logger.setLevel(logging.NOTSET)
 
 
+def _is_leveldb_journal(path: Path) -> bool:
+    """A LevelDB database's ``NNNNNN.log`` journal (Chromium's profile in the page tests keeps
+    the wallet's local storage in one): database content, not a log anyone reads."""
+    return (path.parent / "CURRENT").is_file() and any(path.parent.glob("MANIFEST-*"))
+
+
 def scan_session() -> list[Finding]:
     base = _state.get("basetemp")
-    paths = sorted(base.rglob("*.log")) if base else []
+    paths = [p for p in sorted(base.rglob("*.log")) if not _is_leveldb_journal(p)] if base else []
     findings: list[Finding] = []
     for path in [*paths, *_extra_logs]:
         if path.is_file():

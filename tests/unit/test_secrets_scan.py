@@ -116,3 +116,15 @@ def test_a_secret_in_a_server_log_fails_the_run() -> None:
         assert "SECRETS IN LOGS: 1 finding(s)" in planted.stdout
         assert "server.log:1: API client token: vx_Q...(47 chars)" in planted.stdout
         assert TOKEN not in planted.stdout + planted.stderr
+
+
+def test_leveldb_journals_are_not_logs(tmp_path: Path) -> None:
+    """Chromium keeps the wallet page's local storage (its holder token) in LevelDB."""
+    database = tmp_path / "Local Storage" / "leveldb"
+    database.mkdir(parents=True)
+    for name in ("CURRENT", "MANIFEST-000001", "000003.log"):
+        (database / name).write_text("")
+    server_log = tmp_path / "server.log"
+    server_log.write_text("")
+    assert secrets_scan._is_leveldb_journal(database / "000003.log")
+    assert not secrets_scan._is_leveldb_journal(server_log)
