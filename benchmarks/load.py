@@ -75,7 +75,14 @@ PG_URL = os.environ.get(
     "VAXX_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REDIS_URL = os.environ.get("VAXX_BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
-ENDPOINTS = ("healthz", "verify", "issue", "open-data", "booking")
+PATHS = {
+    "healthz": "/healthz",
+    "verify": "/verifier/verify",
+    "issue": "/issuer/certificates",
+    "open-data": "/open-data/availability",
+    "booking": "/booking/appointments",
+}
+ENDPOINTS = tuple(PATHS)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 WARM_UP_PEOPLE = 1000
 LETTERS = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
@@ -440,15 +447,6 @@ function request()
   return wrk.format(nil, nil, nil, body)
 end""")
     return "\n".join(lines)
-
-
-PATHS = {
-    "healthz": "/healthz",
-    "verify": "/verifier/verify",
-    "issue": "/issuer/certificates",
-    "open-data": "/open-data/availability",
-    "booking": "/booking/appointments",
-}
 
 
 def _drive(
