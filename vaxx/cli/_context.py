@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vaxx import db
 from vaxx.settings import Settings
+from vaxx.shared_state.setup import watch_cli_writes
 
 CLI_ACTOR = "cli"
 
@@ -26,10 +27,14 @@ def database(config: Settings) -> Iterator[sessionmaker[Session]]:
     url = config.resolved_database_url
     db.upgrade(url)
     engine = db.make_engine(url)
+    factory = db.make_sessionmaker(engine)
+    state = watch_cli_writes(factory, config)  # servers' caches see these writes at once
     try:
-        yield db.make_sessionmaker(engine)
+        yield factory
     finally:
         engine.dispose()
+        if state is not None:
+            state.close()
 
 
 @contextmanager

@@ -26,11 +26,15 @@ def open_state(settings: Settings) -> SharedState:
     )
 
 
-def watch_cli_writes(factory: sessionmaker[Session], settings: Settings) -> None:
-    """Let a CLI process's writes invalidate the servers' caches (only Redis is shared
-    with them; an in-process state would die with the CLI)."""
-    if settings.redis_url is not None:
-        watch_writes(factory, open_state(settings))
+def watch_cli_writes(factory: sessionmaker[Session], settings: Settings) -> SharedState | None:
+    """Let a CLI process's writes invalidate the servers' caches: the state to close when
+    done, or None without Redis (an in-process state would die with the CLI; the servers'
+    entries then end with their TTL)."""
+    if settings.redis_url is None:
+        return None
+    state = open_state(settings)
+    watch_writes(factory, state)
+    return state
 
 
 def install(app: FastAPI, settings: Settings) -> None:

@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from booking import demo
 from tests.conftest import MutableClock
 from tests.tcp_proxy import TcpProxy
 from tests.unit.vaxx.test_shared_state import REDIS_URL, redis_or_skip
 from vaxx.app import create_app
+from vaxx.cli import _context
 from vaxx.settings import Settings
 
 LIMIT = 3
@@ -158,5 +160,27 @@ def test_redis_down_is_503_and_readyz_failing_then_recovers_by_itself(
         redis_proxy.start()
         assert client.get("/readyz").json()["checks"]["redis"] == "ok"
         assert client.get("/open-data/leftovers").status_code == 200
+    app.state.shared_state.close()
+    app.state.engine.dispose()
+
+
+def test_a_cli_write_shows_at_once_on_a_server_sharing_redis(
+    tmp_path: Path, database_url: str, clock: MutableClock
+) -> None:
+    redis_or_skip()
+    settings = _settings(
+        tmp_path,
+        database_url,
+        redis_url=REDIS_URL,
+        redis_prefix=f"vaxx-test-{uuid.uuid4().hex[:12]}:",
+    )
+    app = create_app(settings, clock=clock)
+    with TestClient(app) as client:
+        before = client.get("/$bulk-publish").json()
+        assert [item["type"] for item in before["output"]] == ["Location", "Schedule"]
+        with _context.transaction(settings) as session:  # what `vaxx demo` does
+            demo.load(session, clock())
+        after = client.get("/$bulk-publish").json()
+        assert "Slot" in [item["type"] for item in after["output"]]
     app.state.shared_state.close()
     app.state.engine.dispose()
