@@ -66,6 +66,10 @@ CONFLICTS: dict[tuple[str, str], str] = {
         "this dose already has its certificate"
     ),
     ("POST", "/booking/staff/registry/{upload_id}/resend"): "only a rejected upload is resent",
+    ("POST", "/booking/staff/slots/{slot_id}/full"): (
+        "bookings kept landing while the session was being marked full (slot_busy), or the "
+        "session has ended (slot_closed)"
+    ),
     ("POST", "/wallet/api/claim"): "the claim code was already used (claim_used)",
 }
 """(method, path) -> when the operation answers 409 conflict."""
