@@ -7,14 +7,17 @@ random owner token and is released by a compare-and-delete script, and a cache r
 computed under). Timeouts are short and there is a single retry (a pooled connection
 broken by a Redis restart is replaced on it), so a dead Redis costs a request about a
 second at most and answers 503, never a hung worker; redis-py reconnects by itself when
-Redis returns. All keys start with ``VAXX_REDIS_PREFIX`` so several deployments (or test
-runs) can share one Redis.
+Redis returns. After a failure, calls fail at once for :data:`BREAKER_SECONDS` instead of
+each waiting out the timeouts (a stalled Redis would otherwise hold every worker thread);
+the readiness check's ping always tries, and its success ends that pause. All keys start
+with ``VAXX_REDIS_PREFIX`` so several deployments (or test runs) can share one Redis.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -41,6 +44,7 @@ end
 return 0
 """
 T = TypeVar("T")
+BREAKER_SECONDS = 1.0
 
 
 class RedisState:
@@ -59,14 +63,21 @@ class RedisState:
         )
         self._count = self._redis.register_script(_COUNT)
         self._release = self._redis.register_script(_RELEASE)
+        self._paused_until = 0.0
 
-    def _call(self, operation: Callable[[], T]) -> T:
+    def _call(self, operation: Callable[[], T], *, probe: bool = False) -> T:
+        if not probe and time.monotonic() < self._paused_until:
+            raise SharedStateUnavailable("the shared state (Redis) failed a moment ago")
         try:
-            return operation()
+            result = operation()
         except redis.RedisError as exc:
+            self._paused_until = time.monotonic() + BREAKER_SECONDS
             raise SharedStateUnavailable(
                 f"the shared state (Redis) did not answer: {type(exc).__name__}"
             ) from exc
+        if probe:
+            self._paused_until = 0.0
+        return result
 
     def count(self, key: str, window_ms: int) -> WindowCount:
         count, ttl = self._call(
@@ -109,7 +120,7 @@ class RedisState:
         self._call(lambda: self._redis.incr(f"{self.prefix}gen:{namespace}"))
 
     def ping(self) -> None:
-        self._call(self._redis.ping)
+        self._call(self._redis.ping, probe=True)
 
     def close(self) -> None:
         self._redis.close()

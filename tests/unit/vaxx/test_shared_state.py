@@ -202,3 +202,28 @@ def test_cached_recomputes_after_a_bump_past_fresh_until_and_never_with_ttl_zero
     for _ in range(2):
         cache.cached(state, "trust-list", "u", ttl_seconds=0, now=NOW, compute=render)
     assert render.calls == 5
+
+
+def test_after_a_failure_redis_calls_fail_at_once_until_a_ping_succeeds() -> None:
+    """A stalled Redis must not hold every worker thread for its timeouts: after one
+    failure the state answers 503 at once for a moment; the readiness ping still tries,
+    and its success resumes service."""
+    redis_or_skip()
+    backend = RedisState(REDIS_URL, prefix=f"vaxx-test-{uuid.uuid4().hex[:12]}:")
+    backend._paused_until = time.monotonic() + 60  # as after a failure
+    with pytest.raises(SharedStateUnavailable, match="a moment ago"):
+        backend.count("k", 1000)
+    backend.ping()
+    assert backend.count("k", 1000).count == 1
+    backend.close()
+
+
+def test_a_failure_pauses_calls_without_touching_the_network() -> None:
+    backend = RedisState(f"redis://127.0.0.1:{_closed_port()}/0", timeout=0.2)
+    with pytest.raises(SharedStateUnavailable, match="did not answer"):
+        backend.count("k", 1000)
+    with pytest.raises(SharedStateUnavailable, match="a moment ago"):
+        backend.count("k", 1000)
+    with pytest.raises(SharedStateUnavailable, match="did not answer"):
+        backend.ping()  # the probe always tries
+    backend.close()
