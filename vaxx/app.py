@@ -68,7 +68,10 @@ def create_app(
     """Build the app for ``settings``; the database must already be migrated."""
     settings = settings or get_settings()
     app = FastAPI(title="vaxx", version=__version__, description=DESCRIPTION, lifespan=_background)
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(
+        settings.resolved_database_url,
+        statement_timeout_seconds=settings.database_statement_timeout_seconds,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)

@@ -113,8 +113,15 @@ def _refuse_nul_text(
             raise InputError("text with a NUL character (U+0000) cannot be stored")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url`` with the per-backend settings vaxx relies on."""
+def make_engine(url: str, *, statement_timeout_seconds: int = 0) -> Engine:
+    """An engine for ``url`` with the per-backend settings vaxx relies on.
+
+    ``statement_timeout_seconds`` (PostgreSQL) bounds each statement, lock waits included:
+    a query stuck behind a forgotten lock or a sick server is cancelled and the request
+    answers 503 (``vaxx.db_outage``) instead of holding a worker thread for ever. The
+    server's request path sets it; migrations and the CLI leave it off, since building an
+    index on a large table may rightly take longer.
+    """
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
         engine = create_engine(url, connect_args={"check_same_thread": False})
@@ -123,7 +130,10 @@ def make_engine(url: str) -> Engine:
     # pool_pre_ping replaces the pool's dead connections once PostgreSQL is back (a restart
     # or failover needs no vaxx restart); the connect timeout makes an unreachable server a
     # prompt 503 and a failing /readyz instead of requests hanging on the OS's TCP timeout.
-    connect_args = {} if "connect_timeout" in make_url(url).query else {"connect_timeout": 5}
+    query = make_url(url).query
+    connect_args: dict[str, object] = {} if "connect_timeout" in query else {"connect_timeout": 5}
+    if statement_timeout_seconds > 0 and "options" not in query:
+        connect_args["options"] = f"-c statement_timeout={statement_timeout_seconds * 1000}"
     engine = create_engine(
         url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args=connect_args
     )

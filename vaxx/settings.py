@@ -29,6 +29,12 @@ class Settings(BaseSettings):
         "PostgreSQL: postgresql+psycopg://user@host/db",
     )
     key_passphrase: SecretStr = SecretStr(DEVELOPMENT_KEY_PASSPHRASE)
+    database_statement_timeout_seconds: int = Field(
+        default=30,
+        ge=0,
+        description="PostgreSQL: cancel a request's statement (or lock wait) after this long, "
+        "answering 503 instead of holding a worker; 0 never cancels. Migrations are exempt.",
+    )
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = Field(
         default=10 * 1024 * 1024, description="Limit for multipart uploads (QR photos)"
