@@ -25,6 +25,7 @@ ASSETS = {
     "find.js": "text/javascript; charset=utf-8",
     "book.js": "text/javascript; charset=utf-8",
     "clinic.js": "text/javascript; charset=utf-8",
+    "my-booking.js": "text/javascript; charset=utf-8",
 }
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -82,6 +83,11 @@ def find_page(accept_language: AcceptLanguage = None) -> Response:
 @router.get("/book")
 def book_page(accept_language: AcceptLanguage = None) -> Response:
     return _page("book.html", accept_language)
+
+
+@router.get("/my-booking")
+def my_booking_page(accept_language: AcceptLanguage = None) -> Response:
+    return _page("my-booking.html", accept_language)
 
 
 @router.get("/clinic")

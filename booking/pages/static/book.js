@@ -84,6 +84,8 @@ function renderConfirmation() {
   $("booked-when").textContent = slotWhen(booked.slot);
   $("booked-dose").textContent = String(booked.dose_number);
   $("booked-person").textContent = booked.person;
+  // The reference only: the birth date is the second factor and never goes into a URL.
+  $("manage").href = `/my-booking?ref=${encodeURIComponent(booked.reference)}`;
 }
 
 function renderSiteSessions() {

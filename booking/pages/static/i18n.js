@@ -1,4 +1,4 @@
-// Shared by the find, book and clinic pages: every visible string in Traditional Chinese
+// Shared by the find, book, my-booking and clinic pages: every visible string in Traditional Chinese
 // and English, the language switch, and small helpers (fetching JSON, problem messages).
 // The first language is the one the server put on <html lang> (from Accept-Language);
 // ?lang= or the switch overrides it and is remembered in localStorage.
@@ -8,6 +8,7 @@ const STRINGS = {
   brand: ["vaxx 疫苗接種", "vaxx vaccination"],
   "nav.find": ["找疫苗", "Find a dose"],
   "nav.clinic": ["診所更新", "Clinic update"],
+  "nav.myBooking": ["我的預約", "My booking"],
   switch: ["English", "中文"],
   "switch.label": ["切換語言", "Change language"],
   loading: ["載入中…", "Loading…"],
@@ -102,6 +103,7 @@ const STRINGS = {
   "book.person": ["證件", "ID"],
   "book.dose": ["劑次", "Dose"],
   "book.siteSessions": ["此接種站的場次", "Sessions at this site"],
+  "book.manage": ["查詢、改期或取消預約", "Manage your booking"],
   "reason.no_category": ["目前沒有開放此疫苗的公費對象。", "No priority group is offered this vaccine now."],
   "reason.category_inactive": ["您的類別尚未開放預約此日期。", "Your priority group cannot book this date."],
   "reason.not_listed": ["您不在本週的公費接種名冊上。", "You are not on this week's eligibility list."],
@@ -115,6 +117,49 @@ const STRINGS = {
   "problem.forbidden": ["此權杖無權操作這個接種站。", "This token may not act on this site."],
   "problem.insufficient_stock": ["疫苗庫存不足。", "Not enough doses in stock."],
   "problem.slot_busy": ["仍有人正在預約，請再按一次。", "Bookings are still arriving; tap again."],
+  "problem.appointment_not_found": [
+    "查無符合的預約，請確認預約代碼及出生日期。",
+    "No booking matches this reference and date of birth. Check both and try again.",
+  ],
+  "problem.invalid_status": [
+    "此預約已取消或已完成接種，無法再變更。",
+    "This booking has already been cancelled or used, so it cannot be changed.",
+  ],
+  "problem.not_eligible": ["您目前無法改約此場次：", "You cannot move to this session now:"],
+
+  "my.title": ["我的預約", "My booking"],
+  "my.lead": [
+    "輸入預約代碼及出生日期，即可查看預約、改約同一接種站的其他場次或取消預約。",
+    "Enter your booking reference and date of birth to see your booking, move it to another session at the same site, or cancel it.",
+  ],
+  "my.lookup": ["查詢", "Look up"],
+  "my.status": ["狀態", "Status"],
+  "my.date": ["日期", "Date"],
+  "my.session": ["時段", "Session"],
+  "my.time": ["時間", "Time"],
+  "appointment.booked": ["已預約", "Booked"],
+  "appointment.cancelled": ["已取消", "Cancelled"],
+  "appointment.checked-in": ["已報到", "Checked in"],
+  "appointment.administered": ["已接種", "Vaccinated"],
+  "appointment.no-show": ["未到", "Missed"],
+  "my.cancelledNote": [
+    "此預約已取消，無法再變更。如仍需接種，請重新預約。",
+    "This booking has been cancelled and cannot be changed. To be vaccinated, book again.",
+  ],
+  "my.doneNote": ["此預約已無法變更。", "This booking can no longer be changed."],
+  "my.change": ["改約其他場次", "Move to another session"],
+  "my.cancel": ["取消預約", "Cancel booking"],
+  "my.cancelAsk": [
+    "確定要取消這個預約嗎？名額將釋出給其他人。",
+    "Cancel this booking? Your place will go to someone else.",
+  ],
+  "my.cancelYes": ["確定取消", "Yes, cancel it"],
+  "my.cancelNo": ["保留預約", "No, keep it"],
+  "my.cancelled": ["預約已取消。", "Your booking is cancelled."],
+  "my.others": ["同一接種站、同一疫苗的其他場次", "Other sessions at this site with the same vaccine"],
+  "my.noOthers": ["目前沒有其他尚有名額的場次。", "No other session has places left now."],
+  "my.moveHere": ["改到此場次", "Move here"],
+  "my.moved": ["已改約至 {when}。", "Moved to {when}."],
 
   "clinic.title": ["診所快速更新", "Clinic quick update"],
   "clinic.lead": [

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from booking.pages.routes import preferred_language
 
-PAGES = ("/find", "/book", "/clinic/")
+PAGES = ("/find", "/book", "/my-booking", "/clinic/")
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -76,13 +76,13 @@ def test_every_string_key_used_by_the_pages_exists_in_both_languages() -> None:
     dictionary = static.joinpath("i18n.js").read_text("utf-8")
     defined = set(re.findall(r'^\s+"?([\w.\-]+)"?: \[', dictionary, re.M))
     used: set[str] = set()
-    for name in ("find.html", "book.html", "clinic.html"):
+    for name in ("find.html", "book.html", "my-booking.html", "clinic.html"):
         used |= set(
             re.findall(
                 r'data-i18n(?:-aria|-title)?="([^"]+)"', static.joinpath(name).read_text("utf-8")
             )
         )
-    for name in ("find.js", "book.js", "clinic.js"):
+    for name in ("find.js", "book.js", "my-booking.js", "clinic.js"):
         used |= set(re.findall(r'\bt\("([\w.\-]+)"', static.joinpath(name).read_text("utf-8")))
     assert used
     assert used <= defined, used - defined
@@ -93,3 +93,52 @@ def test_every_string_key_used_by_the_pages_exists_in_both_languages() -> None:
     )
     assert len(pairs) == len(defined)
     assert all(zh and en for zh, en in pairs)
+
+
+def test_my_booking_is_linked_and_keeps_the_birth_date_out_of_urls(client: TestClient) -> None:
+    """The find page's header and the booking confirmation lead to /my-booking; the link
+    carries the reference only, and the lookup form has no named field a browser could put
+    in a query string (the birth date is the booking's second factor)."""
+    from importlib import resources
+
+    static = resources.files("booking.pages.static")
+    assert 'href="/my-booking"' in client.get("/find").text
+    assert 'id="manage"' in client.get("/book").text
+    book = static.joinpath("book.js").read_text("utf-8")
+    links = re.findall(r"`/my-booking\?([^`]*)`", book)
+    assert links == ["ref=${encodeURIComponent(booked.reference)}"]
+    page = client.get("/my-booking", headers={"Accept-Language": "en"})
+    assert '<html lang="en">' in page.text
+    form = re.search(r'<form id="lookup-form"[^>]*>(.*?)</form>', page.text, re.S)
+    assert form is not None
+    assert re.search(r"<input\b", form.group(1))
+    assert re.search(r"\sname=", form.group(1)) is None
+    script = static.joinpath("my-booking.js").read_text("utf-8")
+    assert "Storage" not in script
+
+
+def test_my_booking_explains_each_refusal_and_status_in_both_languages() -> None:
+    """The page words each problem ``code`` the lookup, cancel and reschedule calls answer
+    with, and each appointment status, from the same classes the API raises."""
+    from importlib import resources
+
+    from booking.enums import AppointmentStatus
+    from booking.errors import (
+        AppointmentNotFound,
+        DuplicateAppointment,
+        InvalidTransition,
+        SlotClosed,
+        SlotFull,
+        SlotNotFound,
+    )
+
+    dictionary = resources.files("booking.pages.static").joinpath("i18n.js").read_text("utf-8")
+    entries = dict(
+        re.findall(
+            r'^\s+"?([\w.\-]+)"?: \[\s*("(?:[^"\\]|\\.)*",\s*"(?:[^"\\]|\\.)*")', dictionary, re.M
+        )
+    )
+    refusals = (AppointmentNotFound, InvalidTransition, SlotFull, SlotClosed, SlotNotFound)
+    wanted = [f"problem.{error.code}" for error in (*refusals, DuplicateAppointment)]
+    wanted += [f"appointment.{status.value}" for status in AppointmentStatus]
+    assert [key for key in wanted if key not in entries] == []
