@@ -1,7 +1,8 @@
 """The availability pages in real headless Chromium at phone width against the real server
 with the demo data: search by county and district (and by distance), book through the
 eligibility check to a confirmation the API can look up, a full slot refused on the page,
-the clinic quick update (mark full, capacity, leftover doses), the language switch; and
+the citizen's "my booking" page (look up, move to another session, cancel, and the refusals
+it words), the clinic quick update (mark full, capacity, leftover doses), the language switch; and
 the issue's done-when: after a quick update, a third party reading the open data and the
 SMART Scheduling Links feed finds what the find page shows, with no wait.
 
@@ -50,6 +51,8 @@ TAICHUNG = {"0901000007", "0901000008", "0901000009"}
 RENAI = "0901000002"  # booking
 XINYI = "0901000003"  # full slot
 BANQIAO = "0901000004"  # clinic quick update (the nurse's site) and the done-when
+FAR_EASTERN = "0901000005"  # my booking: move and cancel (Banqiao's district: a site filter)
+SANCHONG = "0901000006"  # my booking: wrong birth date, a booking cancelled meanwhile
 NOT_LISTED_PERSON = "A123456789"
 
 
@@ -448,6 +451,177 @@ def test_full_slot_shows_a_message_and_books_nothing(page: WebDriver, live: Live
     )
     assert item.get_attribute("data-status") == "full"
     assert not item.find_elements(By.CSS_SELECTOR, "a.book")
+
+
+def _lookup(live: Live, reference: str, birth_date: str) -> dict[str, Any]:
+    """The appointment as the API tells it (what the page should agree with)."""
+    found = httpx.post(
+        f"{live.base}/booking/appointments/lookup",
+        json={"reference": reference, "birth_date": birth_date},
+        timeout=30,
+    )
+    assert found.status_code == 200, found.text
+    answer: dict[str, Any] = found.json()
+    return answer
+
+
+def _listed_slots(driver: WebDriver) -> list[int]:
+    ids: list[str] = driver.execute_script(
+        "return [...document.querySelectorAll('#other-list li.session')].map(e => e.dataset.slot)"
+    )
+    return [int(i) for i in ids]
+
+
+def _move_to(page: WebDriver, slot_id: int) -> None:
+    selector = f'#other-list li.session[data-slot="{slot_id}"] button.move'
+    page.find_element(By.CSS_SELECTOR, selector).click()
+
+
+def test_my_booking_moves_then_cancels_the_booking(page: WebDriver, live: Live) -> None:
+    slot_id, person, birth = _first_open_slot(live, FAR_EASTERN), _demo_person(42), "1950-05-06"
+    page.get(f"{live.base}/book?slot={slot_id}")
+    _wait(page, lambda d: d.find_element(By.ID, "person-form").is_displayed())
+    page.find_element(By.ID, "id-value").send_keys(person)
+    _set_input(page, "birth-date", birth)
+    page.find_element(By.ID, "check").click()
+    _wait(page, lambda d: d.find_element(By.ID, "confirm").is_displayed())
+    page.find_element(By.ID, "confirm").click()
+    reference = _shown(page, "reference")
+    manage = page.find_element(By.ID, "manage")
+    assert manage.text == "Manage your booking"
+    assert manage.get_attribute("href") == f"{live.base}/my-booking?ref={reference}"
+    manage.click()
+
+    _wait(page, lambda d: d.find_element(By.ID, "reference").get_attribute("value") == reference)
+    assert page.find_element(By.TAG_NAME, "h1").text == "My booking"
+    assert page.find_element(By.ID, "birth-date").get_attribute("value") == ""
+    _set_input(page, "birth-date", birth)
+    page.find_element(By.ID, "lookup").click()
+    assert _shown(page, "shown-reference") == reference
+    assert birth not in page.current_url
+    assert page.find_element(By.ID, "appointment-status").text == "Booked"
+    assert "Far Eastern Memorial Hospital" in page.find_element(By.ID, "appointment-site").text
+    assert "CoV Moderna" in page.find_element(By.ID, "appointment-vaccine").text
+    assert page.find_element(By.ID, "appointment-person").text == f"{person[:3]}****{person[-3:]}"
+
+    page.find_element(By.ID, "change").click()
+    _wait(page, _listed_slots)
+    same_district = live.get(
+        "/booking/slots",
+        params={"county": "65000", "district": "板橋區", "vaccine": "CoV Moderna", "limit": 500},
+    )
+    assert {s["site_code"] for s in same_district} >= {FAR_EASTERN, BANQIAO}
+    ours = [s for s in same_district if s["site_code"] == FAR_EASTERN and s["id"] != slot_id]
+    in_time_order = sorted(ours, key=lambda s: datetime.fromisoformat(s["start"]))
+    assert _listed_slots(page) == [s["id"] for s in in_time_order]
+    _screenshot(page, "my-booking-sessions")
+
+    # A session that fills up while the list is on screen: refused, and it leaves the list.
+    taken, target = _listed_slots(page)[:2]
+    full = httpx.post(f"{live.base}/booking/staff/slots/{taken}/full", headers=live.staff)
+    assert full.status_code == 200, full.text
+    _move_to(page, taken)
+    assert "This session has just filled up" in _shown(page, "error")
+    _wait(page, lambda d: taken not in _listed_slots(d))
+    assert _lookup(live, reference, birth)["slot"]["id"] == slot_id
+
+    old_before = live.get(f"/booking/slots/{slot_id}")["booked"]
+    new_before = live.get(f"/booking/slots/{target}")["booked"]
+    _move_to(page, target)
+    assert "Moved to" in _shown(page, "notice")
+    moved = _lookup(live, reference, birth)
+    assert (moved["slot"]["id"], moved["status"]) == (target, "booked")
+    assert live.get(f"/booking/slots/{slot_id}")["booked"] == old_before - 1
+    assert live.get(f"/booking/slots/{target}")["booked"] == new_before + 1
+    assert not page.find_element(By.ID, "other-sessions").is_displayed()
+    day = page.find_element(By.ID, "appointment-date")
+    assert day.get_attribute("data-day") == live.get(f"/booking/slots/{target}")["day"]
+    assert day.text in page.find_element(By.ID, "notice").text
+    _screenshot(page, "my-booking")
+
+    page.find_element(By.ID, "cancel").click()
+    question = _shown(page, "cancel-confirm")
+    assert "Cancel this booking?" in question
+    assert not page.find_element(By.ID, "manage-actions").is_displayed()
+    page.find_element(By.ID, "cancel-no").click()
+    _wait(page, lambda d: d.find_element(By.ID, "manage-actions").is_displayed())
+    assert _lookup(live, reference, birth)["status"] == "booked"
+    page.find_element(By.ID, "cancel").click()
+    _shown(page, "cancel-confirm")
+    page.find_element(By.ID, "cancel-yes").click()
+    _wait(page, lambda d: d.find_element(By.ID, "appointment-status").text == "Cancelled")
+    assert "Your booking is cancelled" in _shown(page, "notice")
+    assert "has been cancelled" in _shown(page, "appointment-note")
+    assert not page.find_element(By.ID, "manage-actions").is_displayed()
+    assert _lookup(live, reference, birth)["status"] == "cancelled"
+    assert live.get(f"/booking/slots/{target}")["booked"] == new_before
+    _screenshot(page, "my-booking-cancelled")
+
+
+def test_my_booking_words_a_wrong_birth_date_and_a_booking_cancelled_meanwhile(
+    page: WebDriver, live: Live
+) -> None:
+    birth = "1950-07-08"
+    made = httpx.post(
+        f"{live.base}/booking/appointments",
+        json={
+            "slot_id": _first_open_slot(live, SANCHONG),
+            "id_type": "national-id",
+            "id_value": _demo_person(43),
+            "birth_date": birth,
+        },
+        timeout=30,
+    )
+    assert made.status_code == 201, made.text
+    reference = made.json()["reference"]
+
+    page.get(f"{live.base}/my-booking?ref={reference.lower()}")
+    _wait(page, lambda d: d.find_element(By.ID, "reference").get_attribute("value") == reference)
+    _set_input(page, "birth-date", "1950-07-09")
+    page.find_element(By.ID, "lookup").click()
+    not_found = "No booking matches this reference and date of birth"
+    assert not_found in _shown(page, "error")
+    assert not page.find_element(By.ID, "appointment").is_displayed()
+    page.find_element(By.ID, "lang-switch").click()
+    _wait(page, lambda d: "查無符合的預約" in d.find_element(By.ID, "error").text)
+    _screenshot(page, "my-booking-not-found-zh-TW")
+    page.find_element(By.ID, "lang-switch").click()
+    _wait(page, lambda d: not_found in d.find_element(By.ID, "error").text)
+
+    field = page.find_element(By.ID, "reference")
+    field.clear()
+    field.send_keys("00000000")  # an unknown reference reads the same as a wrong birth date
+    _set_input(page, "birth-date", birth)
+    page.find_element(By.ID, "lookup").click()
+    assert not_found in _shown(page, "error")
+
+    field.clear()
+    field.send_keys(reference)
+    page.find_element(By.ID, "lookup").click()
+    _wait(page, lambda d: d.find_element(By.ID, "appointment-status").text == "Booked")
+    assert not page.find_element(By.ID, "error").is_displayed()
+
+    # Cancelled elsewhere (the call centre, another tab) while this page shows it as booked.
+    gone = httpx.post(
+        f"{live.base}/booking/appointments/cancel",
+        json={"reference": reference, "birth_date": birth},
+        timeout=30,
+    )
+    assert gone.status_code == 200, gone.text
+    page.find_element(By.ID, "cancel").click()
+    _shown(page, "cancel-confirm")
+    page.find_element(By.ID, "cancel-yes").click()
+    assert "already been cancelled" in _shown(page, "error")
+    _wait(page, lambda d: d.find_element(By.ID, "appointment-status").text == "Cancelled")
+    assert not page.find_element(By.ID, "manage-actions").is_displayed()
+
+    page.get(f"{live.base}/my-booking?ref={reference}")
+    _set_input(page, "birth-date", birth)
+    page.find_element(By.ID, "lookup").click()
+    assert "has been cancelled" in _shown(page, "appointment-note")
+    assert page.find_element(By.ID, "appointment-status").text == "Cancelled"
+    assert not page.find_element(By.ID, "manage-actions").is_displayed()
+    assert _lookup(live, reference, birth)["status"] == "cancelled"
 
 
 def _clinic_sign_in(page: WebDriver, live: Live) -> None:

@@ -62,6 +62,7 @@ function renderAppointment() {
   $("appointment-site").textContent = `${slotSite(slot)} (${slot.district})`;
   $("appointment-site").dataset.site = slot.site_code;
   $("appointment-date").textContent = formatDate(slot.day);
+  $("appointment-date").dataset.day = slot.day;
   $("appointment-session").textContent = sessionLabel(slot.session);
   $("appointment-time").textContent = `${formatClock(slot.start)}–${formatClock(slot.end)}`;
   $("appointment-vaccine").textContent = `${slot.vaccine_code} · ${fundingLabel(slot.funding)}`;
@@ -145,15 +146,18 @@ async function lookup(event) {
   });
 }
 
-// Open sessions with places left, same site, vaccine and funding, other than this one.
-// The slot search has no site filter, so ask for the site's district and keep its rows.
+// Open sessions with places left, same site, vaccine and funding, other than this one,
+// in time order. The slot search has no site filter, so ask for the site's district and
+// keep its rows.
 async function otherSessions(slot) {
   const query = new URLSearchParams({
     county: slot.county_code, district: slot.district, vaccine: slot.vaccine_code,
     funding: slot.funding, limit: "500",
   });
   const found = await fetchJSON(`/booking/slots?${query}`);
-  return found.filter((s) => s.site_code === slot.site_code && s.id !== slot.id && !s.closed && s.available > 0);
+  return found
+    .filter((s) => s.site_code === slot.site_code && s.id !== slot.id && !s.closed && s.available > 0)
+    .sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
 }
 
 function showOthers() {
