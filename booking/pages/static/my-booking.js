@@ -98,6 +98,8 @@ async function call(path, extra = {}) {
   return fetchJSON(`/booking/appointments/${path}`, { method: "POST", body: { ...state.key, ...extra } });
 }
 
+// One request at a time, its buttons disabled meanwhile (a double tap sends nothing twice);
+// a refusal is worded from its problem code.
 async function act(work) {
   state.busy = true;
   state.problem = null;
