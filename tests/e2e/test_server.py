@@ -67,3 +67,22 @@ def test_token_lifecycle_and_problem_bodies(server: RunningServer) -> None:
     assert admin_token not in log
     assert clinic.json()["token"] not in log
     assert "Traceback" not in log
+
+
+def test_x_forwarded_for_from_an_untrusted_peer_does_not_pick_the_address(
+    server: RunningServer,
+) -> None:
+    """With no ``VAXX_TRUSTED_PROXIES`` (the default) neither uvicorn nor the rate limiter
+    believes X-Forwarded-For, even from 127.0.0.1: a client cannot dodge the per-address
+    limit by writing a new address into every request."""
+    limit = 30  # VAXX_RATE_LIMIT_WALLET_LOGIN's default
+    statuses = [
+        httpx.post(
+            f"{server.base_url}/wallet/api/login/start",
+            json={},
+            headers={"X-Forwarded-For": f"203.0.113.{i}"},
+        ).status_code
+        for i in range(limit + 1)
+    ]
+    assert statuses[:limit] == [422] * limit
+    assert statuses[limit] == 429

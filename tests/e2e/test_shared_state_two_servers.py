@@ -106,6 +106,7 @@ def replicas(tmp_path: Path, database: str, redis_prefix: str) -> Iterator[list[
         "VAXX_REDIS_URL": REDIS_URL,
         "VAXX_REDIS_PREFIX": redis_prefix,
         "VAXX_RATE_LIMIT_OPEN_DATA": str(OPEN_DATA_LIMIT),
+        "VAXX_TRUSTED_PROXIES": "127.0.0.1",  # the test client stands in for the proxy
         "VAXX_RATE_LIMIT_BOOKING": "0",
         "VAXX_AVAILABILITY_PULL_SECONDS": "0",
     }
@@ -245,7 +246,7 @@ def test_two_replicas_share_locks_caches_and_limits(
         codes = Counter(r.json().get("code", "claimed") for r in claims)
         assert codes == {"claimed": 1, "claim_used": CLAIMERS - 1}, [r.text for r in claims]
 
-        # One client (its address forwarded by the local proxy uvicorn trusts) gets
+        # One client (its address forwarded by the trusted local proxy) gets
         # OPEN_DATA_LIMIT answers in total from the two replicas, not that many from each.
         reader = {"X-Forwarded-For": "203.0.113.77"}
 

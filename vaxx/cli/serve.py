@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -11,6 +11,18 @@ from vaxx import bootstrap, logs, metrics
 from vaxx.cli import _context
 
 WORKER_STARTUP_SECONDS = 30
+
+
+def proxy_options(trusted_proxies: str) -> dict[str, Any]:
+    """uvicorn's X-Forwarded-For handling, from ``VAXX_TRUSTED_PROXIES`` alone.
+
+    Left to itself uvicorn believes the header from 127.0.0.1, so a local process could pick
+    its own address for the per-address rate limits; with this, exactly the configured
+    proxies are believed, by uvicorn and by vaxx's rate limiter alike (docs/deploy.md).
+    """
+    if not trusted_proxies.strip():
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": trusted_proxies}
 
 
 def serve(
@@ -33,6 +45,7 @@ def serve(
             log_config=None,
             access_log=False,
             server_header=False,
+            **proxy_options(config.trusted_proxies),
             # A worker imports the whole app before it answers the supervisor's ping; on a
             # busy machine that takes longer than uvicorn's 5 s default, which kills it.
             timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
