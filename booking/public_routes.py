@@ -83,6 +83,7 @@ def search_slots(
     now: NowDep,
     county: str | None = None,
     district: str | None = None,
+    site: Annotated[str | None, Query(description="A site's code: only its sessions")] = None,
     date_from: date | None = None,
     date_to: date | None = None,
     session_of_day: Annotated[Session | None, Query(alias="session")] = None,
@@ -93,6 +94,7 @@ def search_slots(
     query = slots.SlotQuery(
         county=_county(county),
         district=district,
+        site_code=site,
         day_from=date_from,
         day_to=date_to,
         session=session_of_day,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from booking import stock
@@ -209,6 +209,7 @@ def close(session: Session, slot: Slot, *, now: datetime, actor: str) -> int:
 class SlotQuery:
     county: str | None = None
     district: str | None = None
+    site_code: str | None = None
     day_from: date | None = None
     day_to: date | None = None
     session: DaySession | None = None
@@ -218,18 +219,25 @@ class SlotQuery:
     limit: int = 200
 
 
+_SESSION_ORDER = case(
+    {member.value: index for index, member in enumerate(DaySession)}, value=Slot.session
+)
+"""Sessions in the order of the day (their names would sort afternoon, evening, morning)."""
+
+
 def search(session: Session, query: SlotQuery, *, today: date) -> Sequence[tuple[Slot, Site]]:
     """Open slots from ``today`` on matching ``query``, soonest first."""
     statement = (
         select(Slot, Site)
         .join(Site, Site.id == Slot.site_id)
         .where(Slot.closed_at.is_(None), Slot.day >= max(today, query.day_from or today))
-        .order_by(Slot.day, Slot.session, Site.code, Slot.id)
+        .order_by(Slot.day, _SESSION_ORDER, Site.code, Slot.id)
         .limit(query.limit)
     )
     filters = (
         (Site.county_code, query.county),
         (Site.district, query.district),
+        (Site.code, query.site_code),
         (Slot.session, query.session),
         (Slot.vaccine_code, query.vaccine_code),
         (Slot.funding, query.funding),

@@ -148,18 +148,14 @@ async function lookup(event) {
   });
 }
 
-// Open sessions with places left, same site, vaccine and funding, other than this one,
-// in time order. The slot search has no site filter, so ask for the site's district and
-// keep its rows.
+// Open sessions with places left at the same site, of the same vaccine and funding,
+// other than this one, in the order of the day (the search's own order).
 async function otherSessions(slot) {
   const query = new URLSearchParams({
-    county: slot.county_code, district: slot.district, vaccine: slot.vaccine_code,
-    funding: slot.funding, limit: "500",
+    site: slot.site_code, vaccine: slot.vaccine_code, funding: slot.funding, limit: "500",
   });
   const found = await fetchJSON(`/booking/slots?${query}`);
-  return found
-    .filter((s) => s.site_code === slot.site_code && s.id !== slot.id && !s.closed && s.available > 0)
-    .sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  return found.filter((s) => s.id !== slot.id && !s.closed && s.available > 0);
 }
 
 function showOthers() {

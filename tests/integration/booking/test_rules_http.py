@@ -186,6 +186,31 @@ def test_search_slots_and_fhir_views(
     assert bundle["entry"][0]["resource"]["status"] == "free"
 
 
+def test_search_lists_a_sites_sessions_in_the_order_of_the_day(
+    client: TestClient, staff: Staff, stocked: dict[str, int]
+) -> None:
+    """Afternoons opened first still come after the morning (ids and names sort otherwise)."""
+    opened = {
+        (day, session): staff.call(
+            "POST",
+            f"/booking/staff/sites/{SITE_CODE}/slots",
+            201,
+            json={"day": day, "session": session, "vaccine_code": "CoV BNT", "capacity": 1},
+        )["id"]
+        for day, session in (
+            ("2026-11-25", "afternoon"), ("2026-11-24", "afternoon"), ("2026-11-25", "morning")
+        )
+    }  # fmt: skip
+    found = client.get(f"/booking/slots?site={SITE_CODE}")
+    assert [s["id"] for s in found.json()] == [
+        stocked["slot"],
+        opened["2026-11-24", "afternoon"],
+        opened["2026-11-25", "morning"],
+        opened["2026-11-25", "afternoon"],
+    ]
+    assert client.get("/booking/slots?site=NO-SUCH-SITE").json() == []
+
+
 def test_partner_and_kiosk_bookings_need_a_booking_agent_token(
     client: TestClient, staff: Staff, stocked: dict[str, int], make_token: Callable[..., str]
 ) -> None:
