@@ -24,6 +24,24 @@ def prepare(settings: Settings) -> None:
     trust_list_setup.prepare(settings, system_clock())
 
 
+def workers_warning(settings: Settings, workers: int) -> str | None:
+    """What to say about ``workers`` processes, or None when they can share their state.
+
+    Without Redis each worker keeps its own rate-limit counters, Idempotency-Key locks and
+    response cache: the database still prevents duplicates, but the limits multiply by the
+    worker count. A development server may run so (with this warning); production refuses.
+    """
+    if workers <= 1 or settings.redis_url is not None:
+        return None
+    message = (
+        f"--workers {workers} without VAXX_REDIS_URL: each worker counts rate limits, holds "
+        "Idempotency-Key locks and caches on its own (docs/deploy.md)"
+    )
+    if settings.env == "production":
+        raise ConfigurationError(f"refusing to start in production: {message}")
+    return message
+
+
 def banner(settings: Settings, host: str, port: int) -> str:
     return "\n".join(
         [

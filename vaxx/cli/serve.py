@@ -33,8 +33,11 @@ def serve(
     """Start the server (migrations and, in development, keys are prepared first)."""
     config = _context.settings()
     logs.configure(json_format=config.json_logs, level=config.log_level)
+    warning = bootstrap.workers_warning(config, workers)
     bootstrap.prepare(config)
     typer.echo(bootstrap.banner(config, host, port), err=True)
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
     with metrics.shared_across_workers(workers):
         uvicorn.run(
             "vaxx.app:create_served_app",

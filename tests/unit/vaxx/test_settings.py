@@ -48,3 +48,15 @@ def test_production_accepts_real_configuration(tmp_path: Path) -> None:
     )
     assert settings.production_problems() == []
     assert settings.json_logs
+
+
+def test_several_workers_need_redis_in_production(tmp_path: Path) -> None:
+    """Without Redis each worker would count rate limits on its own: N workers, N x the limit."""
+    assert bootstrap.workers_warning(make(data_dir=tmp_path), 1) is None
+    warning = bootstrap.workers_warning(make(data_dir=tmp_path), 2)
+    assert warning is not None
+    assert "VAXX_REDIS_URL" in warning
+    with pytest.raises(ConfigurationError, match=r"refusing to start in production.*--workers 3"):
+        bootstrap.workers_warning(make(env="production", data_dir=tmp_path), 3)
+    shared = make(env="production", data_dir=tmp_path, redis_url="redis://redis:6379/0")
+    assert bootstrap.workers_warning(shared, 4) is None
