@@ -18,9 +18,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,7 +30,8 @@ import httpx
 import pytest
 
 from booking.taiwan import TAIPEI
-from tests.e2e.conftest import RunningServer, _free_port
+from tests.e2e.conftest import RunningServer
+from tests.e2e.processes import ServerProcess
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = Path("/usr/bin/chromium")
@@ -84,36 +82,6 @@ class Live:
         return response.json() if "json" in kind and "ndjson" not in kind else response.text
 
 
-def _start(tmp: Path) -> tuple[subprocess.Popen[bytes], RunningServer]:
-    port = _free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("VAXX_")} | {
-        "VAXX_DATA_DIR": str(tmp / "vaxx-data")
-    }
-    log_path = tmp / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "vaxx", "serve", "--port", str(port)],
-            env=env,
-            cwd=tmp,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = RunningServer(base_url=f"http://127.0.0.1:{port}", env=env, log_path=log_path)
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}:\n{server.log()}")
-        try:
-            if httpx.get(f"{server.base_url}/healthz", timeout=1).status_code == 200:
-                return process, server
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"server did not start in 60 s:\n{server.log()}")
-        time.sleep(0.2)
-
-
 def _cli(server: RunningServer, *args: str) -> str:
     done = server.vaxx(*args)
     assert done.returncode == 0, done.stderr
@@ -122,8 +90,8 @@ def _cli(server: RunningServer, *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    process, server = _start(tmp_path_factory.mktemp("pages-server"))
-    try:
+    with ServerProcess(tmp_path_factory.mktemp("pages-server")) as process:
+        server = RunningServer.of(process)
         _cli(server, "demo", "load")
         token = _cli(
             server,
@@ -146,13 +114,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         )
         assert bound.status_code == 200, bound.text
         yield Live(server=server, staff=staff, nurse_token=nurse["token"])
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _api_client(base: str, admin: dict[str, str], name: str, scope: str) -> dict[str, str]:

@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +17,7 @@ from sqlalchemy import create_engine, func, select
 from booking import rules
 from booking.models import Appointment, Slot
 from booking.taiwan import taipei_date
-from tests.e2e.conftest import _free_port
+from tests.e2e.processes import ServerProcess
 from tests.integration.booking.conftest import national_id
 from vaxx import db
 from vaxx.auth import service as auth_service
@@ -30,45 +27,23 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 ATTEMPTS, CAPACITY = 200, 50
 
 
-def _start(tmp_path: Path, url: str, index: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VAXX_")} | {
-        "VAXX_DATA_DIR": str(tmp_path / f"data-{index}"),
-        "VAXX_DATABASE_URL": url,
-    }
-    with (tmp_path / f"server-{index}.log").open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "vaxx", "serve", "--port", str(port)],
-            env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    return process, f"http://127.0.0.1:{port}"
-
-
-def _wait_ready(process: subprocess.Popen[bytes], base: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail("server did not start in 60 s")
-
-
 @pytest.fixture
 def two_servers(tmp_path: Path, shared_postgres: str) -> Iterator[list[str]]:
-    started = [_start(tmp_path, shared_postgres, i) for i in range(2)]
-    try:
-        for process, base in started:
-            _wait_ready(process, base)
-        yield [base for _, base in started]
-    finally:
-        for process, _ in started:
-            process.terminate()
-            process.wait(timeout=20)
+    with ExitStack() as stack:
+        servers = [
+            stack.enter_context(
+                ServerProcess(
+                    tmp_path,
+                    {
+                        "VAXX_DATA_DIR": str(tmp_path / f"data-{index}"),
+                        "VAXX_DATABASE_URL": shared_postgres,
+                    },
+                    name=f"server-{index}",
+                )
+            )
+            for index in range(2)
+        ]
+        yield [server.base_url for server in servers]
 
 
 def _staff_token(url: str) -> str:

@@ -5,12 +5,8 @@ no CLI command is run."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -22,7 +18,7 @@ from sqlalchemy import select
 
 from booking.availability.models import Source
 from booking.smart_links import pull
-from tests.e2e.conftest import _free_port
+from tests.e2e.processes import ServerProcess
 from vaxx import db
 
 pytestmark = pytest.mark.e2e
@@ -74,62 +70,29 @@ def feed_url(tmp_path: Path, shared_dir: Path) -> Iterator[str]:
 
 def test_server_pulls_a_registered_feed_on_its_own(tmp_path: Path, feed_url: str) -> None:
     data = tmp_path / "vaxx-data"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VAXX_")} | {
-        "VAXX_DATA_DIR": str(data),
-        "VAXX_AVAILABILITY_PULL_SECONDS": "1",
-    }
-    log_path = tmp_path / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "vaxx", "serve", "--port", str(port)],
-            env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    engine = None
-    try:
-        _wait(lambda: _answers(base), process, log_path)
+    with ServerProcess(tmp_path, {"VAXX_AVAILABILITY_PULL_SECONDS": "1"}) as server:
         engine = db.make_engine(f"sqlite:///{data / 'vaxx.sqlite3'}")
-        factory = db.make_sessionmaker(engine)
-        with db.transaction(factory) as session:
-            pull.add_feed(session, "partner", feed_url, now=datetime.now(UTC))
+        try:
+            factory = db.make_sessionmaker(engine)
+            with db.transaction(factory) as session:
+                pull.add_feed(session, "partner", feed_url, now=datetime.now(UTC))
 
-        def pulled() -> bool:
-            with factory() as session:
-                source = session.scalars(select(Source).where(Source.name == "partner")).one()
-                return source.fetched_at is not None
+            def pulled() -> bool:
+                with factory() as session:
+                    source = session.scalars(select(Source).where(Source.name == "partner")).one()
+                    return source.fetched_at is not None
 
-        _wait(pulled, process, log_path)
-        rows = httpx.get(
-            f"{base}/open-data/availability",
-            params={"limit": 5000},
-        ).json()
-        partner = [row for row in rows if row["source"] == "partner"]
-        assert partner
-        # The example manifest says it was true in 2021: shown, but flagged stale.
-        assert all(row["stale"] for row in partner)
-        assert "availability feed partner pulled" in log_path.read_text()
-    finally:
-        if engine is not None:
+            server.wait_until(pulled, what="the feed to be pulled", every=0.2)
+            rows = httpx.get(
+                f"{server.base_url}/open-data/availability",
+                params={"limit": 5000},
+            ).json()
+            partner = [row for row in rows if row["source"] == "partner"]
+            assert partner
+            # The example manifest says it was true in 2021: shown, but flagged stale.
+            assert all(row["stale"] for row in partner)
+            assert "availability feed partner pulled" in server.log()
+        finally:
             engine.dispose()
-        process.terminate()
-        process.wait(timeout=20)
     # uvicorn re-raises SIGTERM after a graceful stop; the lifespan (puller.stop()) finished:
-    assert "Application shutdown complete" in log_path.read_text()
-
-
-def _answers(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
-
-
-def _wait(ready: Callable[[], bool], process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while not ready():
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
-        if time.monotonic() > deadline:
-            pytest.fail(f"not done in 60 s:\n{log.read_text()}")
-        time.sleep(0.2)
+    assert "Application shutdown complete" in server.log()

@@ -3,10 +3,6 @@ worker answers it, reports the sum over both; the server removes its metric file
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,7 +11,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.e2e.conftest import _free_port
+from tests.e2e.processes import ServerProcess
 
 pytestmark = pytest.mark.e2e
 ROUND = 16
@@ -27,44 +23,11 @@ def two_workers(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A server with two workers; its TMPDIR is ``tmp_path/tmp`` so its metric files show."""
     temp = tmp_path / "tmp"
     temp.mkdir()
-    port = _free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("VAXX_")} | {
-        "VAXX_DATA_DIR": str(tmp_path / "vaxx-data"),
-        "TMPDIR": str(temp),
-    }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    log_path = tmp_path / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "vaxx", "serve", "--port", str(port), "--workers", "2"],
-            env=env,
-            cwd=tmp_path,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while not _answers(base_url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        yield base_url, temp
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with ServerProcess(
+        tmp_path, {"TMPDIR": str(temp)}, args=("--workers", "2"), start_seconds=90, stop_seconds=30
+    ) as server:
+        yield server.base_url, temp
     assert not list(temp.glob("vaxx-metrics-*")), "the metric files outlived the server"
-
-
-def _answers(base_url: str) -> bool:
-    try:
-        return httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 def _version_requests(base_url: str) -> float:

@@ -15,14 +15,12 @@ absent.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,7 +35,7 @@ from booking.models import Appointment, Slot
 from booking.taiwan import taipei_date
 from issuer.models import IdempotencyKey, IssuedCertificate
 from tests.conftest import POSTGRES_URL
-from tests.e2e.conftest import _free_port
+from tests.e2e.processes import ServerProcess
 from tests.e2e.test_booking_two_servers import CAPACITY, _prepare
 from tests.integration.booking.conftest import national_id
 from tests.unit.vaxx.test_shared_state import REDIS_URL, redis_or_skip
@@ -84,24 +82,9 @@ def redis_prefix() -> Iterator[str]:
     cleanup.close()
 
 
-def _wait_healthy(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    pytest.fail(f"server did not start in 60 s:\n{log.read_text()}")
-
-
 @pytest.fixture
 def replicas(tmp_path: Path, database: str, redis_prefix: str) -> Iterator[list[str]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VAXX_")} | {
-        "VAXX_DATA_DIR": str(tmp_path / "vaxx-data"),
+    settings = {
         "VAXX_DATABASE_URL": database,
         "VAXX_REDIS_URL": REDIS_URL,
         "VAXX_REDIS_PREFIX": redis_prefix,
@@ -110,27 +93,15 @@ def replicas(tmp_path: Path, database: str, redis_prefix: str) -> Iterator[list[
         "VAXX_RATE_LIMIT_BOOKING": "0",
         "VAXX_AVAILABILITY_PULL_SECONDS": "0",
     }
-    started: list[subprocess.Popen[bytes]] = []
-    bases = []
-    try:
-        for index in range(2):  # one after the other: the first creates the shared keys
-            port = _free_port()
-            log = tmp_path / f"server-{index}.log"
-            with log.open("w") as output:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "vaxx", "serve", "--port", str(port)],
-                    env=env, cwd=tmp_path, stdout=output, stderr=subprocess.STDOUT,
-                )  # fmt: skip
-            started.append(process)
-            bases.append(f"http://127.0.0.1:{port}")
-            _wait_healthy(process, bases[-1], log)
+    with ExitStack() as stack:
+        # One after the other, in the one default data dir: the first creates the shared keys.
+        bases = [
+            stack.enter_context(ServerProcess(tmp_path, settings, name=f"server-{index}")).base_url
+            for index in range(2)
+        ]
         for base in bases:
             assert httpx.get(f"{base}/readyz").json()["checks"]["redis"] == "ok"
         yield bases
-    finally:
-        for process in started:
-            process.terminate()
-            process.wait(timeout=20)
 
 
 def _tokens(url: str) -> dict[Scope, str]:
