@@ -90,6 +90,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/booking/slots/{slot_id}"): "anyone may read the slot they are booking",
     ("GET", "/find"): "the public find-a-dose page",
     ("GET", "/book"): "the public booking page (the SMART feed's deep links)",
+    ("GET", "/my-booking"): "the public page to look up, move or cancel one's booking",
     ("GET", "/clinic"): "redirect to the clinic page",
     ("GET", "/clinic/"): "the clinic page (it holds no data; staff paste their token)",
     ("GET", "/pages/options.json"): "the counties and vaccines the pages offer",
