@@ -26,6 +26,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    case,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -185,6 +186,14 @@ class Slot(Base):
     booked: Mapped[int] = mapped_column(Integer, default=0)
     administered: Mapped[int] = mapped_column(Integer, default=0)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+SLOT_TIME_ORDER = (
+    Slot.day,
+    case({member.value: i for i, member in enumerate(Session)}, value=Slot.session),
+)
+"""``order_by`` terms putting slots in the order they happen: by day, then morning,
+afternoon, evening (the session names alone would sort afternoon before morning)."""
 
 
 class Category(Base):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from booking import stock
@@ -19,7 +19,7 @@ from booking._internal.atomic import apply, unique_insert
 from booking.enums import AppointmentStatus, Funding, LotType
 from booking.enums import Session as DaySession
 from booking.errors import AlreadyExists, BookingInputError, InsufficientStock, SlotNotFound
-from booking.models import Appointment, DosePool, Lot, Site, SiteStock, Slot
+from booking.models import SLOT_TIME_ORDER, Appointment, DosePool, Lot, Site, SiteStock, Slot
 from booking.schemas import SlotCreate, SlotPublic
 from booking.taiwan import TAIPEI, taipei_date
 from vaxx import audit
@@ -219,19 +219,13 @@ class SlotQuery:
     limit: int = 200
 
 
-_SESSION_ORDER = case(
-    {member.value: index for index, member in enumerate(DaySession)}, value=Slot.session
-)
-"""Sessions in the order of the day (their names would sort afternoon, evening, morning)."""
-
-
 def search(session: Session, query: SlotQuery, *, today: date) -> Sequence[tuple[Slot, Site]]:
     """Open slots from ``today`` on matching ``query``, soonest first."""
     statement = (
         select(Slot, Site)
         .join(Site, Site.id == Slot.site_id)
         .where(Slot.closed_at.is_(None), Slot.day >= max(today, query.day_from or today))
-        .order_by(Slot.day, _SESSION_ORDER, Site.code, Slot.id)
+        .order_by(*SLOT_TIME_ORDER, Site.code, Slot.id)
         .limit(query.limit)
     )
     filters = (

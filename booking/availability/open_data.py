@@ -19,7 +19,7 @@ from booking import taiwan
 from booking.availability.schemas import AvailabilityRow
 from booking.enums import Funding
 from booking.enums import Session as DaySession
-from booking.models import Site, Slot
+from booking.models import SLOT_TIME_ORDER, Site, Slot
 from booking.smart_links import resources
 from booking.taiwan import TAIPEI
 
@@ -58,7 +58,7 @@ def _own_query(filters: Filters, today: date) -> Select[Slot, Site]:
         select(Slot, Site)
         .join(Site, Site.id == Slot.site_id)
         .where(Slot.day >= max(today, filters.day_from or today))
-        .order_by(Slot.day, Slot.session, Site.code, Slot.id)
+        .order_by(*SLOT_TIME_ORDER, Site.code, Slot.id)
         .limit(filters.limit)
     )
     for column, value in (

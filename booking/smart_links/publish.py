@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from booking.availability.models import Publication
-from booking.models import Site, Slot
+from booking.models import SLOT_TIME_ORDER, Site, Slot
 from booking.smart_links import resources
 
 TYPES = ("Location", "Schedule", "Slot")
@@ -60,7 +60,7 @@ def _upcoming(today: date) -> Select[Slot, Site]:
         select(Slot, Site)
         .join(Site, Site.id == Slot.site_id)
         .where(Slot.day >= today)
-        .order_by(Slot.day, Slot.session, Site.code, Slot.id)
+        .order_by(*SLOT_TIME_ORDER, Site.code, Slot.id)
     )
 
 

@@ -45,6 +45,15 @@ def test_every_vaxx_session_is_listed_with_its_places(
     assert all(row["booking_url"].startswith(f"{BASE}/book?slot=") for row in rows)
 
 
+def test_a_limit_keeps_the_soonest_sessions(client: TestClient, demo_data: demo.Summary) -> None:
+    """The limit cuts in time order: the morning is never dropped for the afternoon (the
+    session names alone sort afternoon first)."""
+    everything = _rows(client, limit=5000)
+    assert [row["session"] for row in everything[:2]] == ["morning", "morning"]
+    for limit in range(1, 40):
+        assert _rows(client, limit=limit) == everything[:limit], limit
+
+
 @pytest.mark.parametrize(
     ("params", "check"),
     [
